@@ -1,0 +1,139 @@
+/** Where a value came from in a template, for error messages users can act on. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+}
+
+export function formatLocation(where: SourceLocation | undefined): string {
+  if (!where) return "";
+  return where.column ? `${where.file}:${where.line}:${where.column}` : `${where.file}:${where.line}`;
+}
+
+/** Base class: every Kiln error carries a stable code so callers can branch without parsing text. */
+export class KilnError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A problem in the build definition, found before anything is created. */
+export interface ConfigProblem {
+  /** Dotted path of the offending field, e.g. `provisioner[2].inline` or `source.amazon-ebs.web.ami_name`. */
+  readonly field: string;
+  readonly message: string;
+  readonly where?: SourceLocation;
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const at = formatLocation(p.where);
+  return `${at ? `${at}: ` : ""}${p.field}: ${p.message}`;
+}
+
+export class ConfigError extends KilnError {
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[]) {
+    const lines = problems.map(formatProblem);
+    super(
+      "CONFIG_INVALID",
+      problems.length === 1 ? (lines[0] ?? "") : `${problems.length} problems:\n  ${lines.join("\n  ")}`,
+    );
+    this.problems = problems;
+  }
+}
+
+/** The build was cancelled through its AbortSignal (Ctrl-C, a Pulumi cancel, a parent timeout). */
+export class CancelledError extends KilnError {
+  constructor(message = "cancelled", options?: { cause?: unknown }) {
+    super("CANCELLED", message, options);
+  }
+}
+
+/** A time limit of the build or of one provisioner ran out. */
+export class TimeoutError extends KilnError {
+  readonly timeoutMs: number;
+  constructor(what: string, timeoutMs: number) {
+    super("TIMEOUT", `${what} timed out after ${formatMs(timeoutMs)}`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A step of a build failed; says which build, which step, and (for provisioners) where it was declared. */
+export class StepError extends KilnError {
+  readonly build: string;
+  readonly step: string;
+  readonly where?: SourceLocation;
+  constructor(build: string, step: string, cause: unknown, where?: SourceLocation) {
+    const at = formatLocation(where);
+    super(
+      isCancellation(cause) ? "CANCELLED" : "STEP_FAILED",
+      `build '${build}': step '${step}'${at ? ` (${at})` : ""} ${isCancellation(cause) ? "was cancelled" : "failed"}: ${errorMessage(cause)}`,
+      { cause },
+    );
+    this.build = build;
+    this.step = step;
+    this.where = where;
+  }
+}
+
+/** Undo steps that failed after the build itself ended; the resources they name may still exist. */
+export class CleanupError extends KilnError {
+  readonly build: string;
+  readonly failures: readonly { step: string; error: unknown }[];
+  constructor(build: string, failures: readonly { step: string; error: unknown }[], cause?: unknown) {
+    super(
+      "CLEANUP_FAILED",
+      `build '${build}': cleanup failed in ${failures.length} step(s), resources may be left behind:\n  ${failures
+        .map((f) => `${f.step}: ${errorMessage(f.error)}`)
+        .join("\n  ")}${cause ? `\nbuild error: ${errorMessage(cause)}` : ""}`,
+      { cause },
+    );
+    this.build = build;
+    this.failures = failures;
+  }
+}
+
+/** A remote or local command exited with a code outside the accepted ones. */
+export class CommandError extends KilnError {
+  readonly command: string;
+  readonly exitCode: number | null;
+  readonly signal?: string;
+  readonly stderrTail: string;
+  constructor(command: string, exitCode: number | null, stderrTail: string, signal?: string) {
+    super(
+      "COMMAND_FAILED",
+      `command ${JSON.stringify(truncate(command, 200))} ${
+        signal ? `was killed by ${signal}` : `exited with status ${exitCode}`
+      }${stderrTail ? `; last output: ${truncate(stderrTail, 500)}` : ""}`,
+    );
+    this.command = command;
+    this.exitCode = exitCode;
+    this.signal = signal;
+    this.stderrTail = stderrTail;
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return (
+    error instanceof CancelledError ||
+    (error instanceof Error && (error.name === "AbortError" || (error as { code?: string }).code === "CANCELLED"))
+  );
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${+(ms / 1000).toFixed(1)}s`;
+  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
