@@ -1,5 +1,5 @@
 import { throwIfAborted } from "./abort";
-import { CleanupError, type SourceLocation, StepError, errorMessage, isCancellation } from "./errors";
+import { CleanupError, errorMessage, isCancellation, type SourceLocation, StepError } from "./errors";
 import type { BuildReporter } from "./events";
 
 /** How a build ended, as seen by the cleanups that run after it. */
@@ -58,7 +58,12 @@ export async function runSteps<S>(steps: readonly Step<S>[], state: S, options: 
     } catch (error) {
       const cause = signal.aborted && !isCancellation(error) ? (signal.reason ?? error) : error;
       failure = cause instanceof StepError ? cause : new StepError(reporter.build, step.name, cause, step.where);
-      reporter.emit({ type: "step-finished", step: step.name, durationMs: Date.now() - t0, error: errorMessage(cause) });
+      reporter.emit({
+        type: "step-finished",
+        step: step.name,
+        durationMs: Date.now() - t0,
+        error: errorMessage(cause),
+      });
       break;
     }
   }
