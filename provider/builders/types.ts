@@ -16,6 +16,10 @@ export interface Builder<C extends BuilderConfigBase = BuilderConfigBase, S = un
   readonly schema: z.ZodType<C, unknown>;
   /** Extra checks that need the whole config (mutually exclusive fields…); return problems, not throw. */
   check?(config: C): { field: string; message: string }[];
+  /** Fields holding secrets (`secret_key`, `token`…): redacted from output and state. */
+  readonly sensitiveFields?: readonly string[];
+  /** Fields that do not change what is in the image (tags, sharing): left out of the fingerprint. */
+  readonly fingerprintExclude?: readonly string[];
   /** Local files the build reads (user_data_file…), part of the content fingerprint. */
   localInputs?(config: C, baseDir: string): string[];
   newState(config: C, ctx: BuildContext): S;

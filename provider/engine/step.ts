@@ -22,7 +22,10 @@ export interface Step<S> {
   cleanup?(state: S, outcome: Outcome): Promise<void>;
 }
 
-/** Packer's `-on-error`: what to do with created resources when a step fails. */
+/**
+ * Packer's `-on-error`: `cleanup` undoes everything; `abort` leaves it all for inspection;
+ * `run-cleanup-provisioner` runs the error-cleanup-provisioner, then leaves the rest.
+ */
 export type OnError = "cleanup" | "abort" | "run-cleanup-provisioner";
 
 export interface RunStepsOptions<S> {
@@ -77,9 +80,11 @@ export async function runSteps<S>(steps: readonly Step<S>[], state: S, options: 
   }
 
   const outcome: Outcome = { failed: failure !== undefined, cancelled: failure ? isCancellation(failure) : false };
-  if (failure && options.onError === "abort") {
+  // Packer: `abort` and `run-cleanup-provisioner` leave everything in place for debugging; a
+  // cancellation always cleans up, since nobody is left to debug.
+  if (failure && !outcome.cancelled && (options.onError === "abort" || options.onError === "run-cleanup-provisioner")) {
     const left = started.filter((s) => s.cleanup).map((s) => s.name);
-    reporter.warn(`on-error=abort: skipping cleanup of ${left.length ? left.join(", ") : "nothing"}`);
+    reporter.warn(`on-error=${options.onError}: skipping cleanup of ${left.length ? left.join(", ") : "nothing"}`);
     throw failure;
   }
 

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { communicatorShape } from "../../communicator/config";
+import type { Builder } from "../types";
+
+const nullSchema = z.strictObject({ ...communicatorShape });
+export type NullConfig = z.infer<typeof nullSchema>;
+
+/**
+ * Packer's `null` builder: creates nothing, only connects to an existing machine (`ssh_host`) so
+ * provisioners can run. The reference builder for every test against a local SSH server.
+ */
+export const nullBuilder: Builder<NullConfig, Record<string, never>> = {
+  type: "null",
+  schema: nullSchema,
+  check(config) {
+    if (config.communicator === "none") return [];
+    return config.ssh_host
+      ? []
+      : [{ field: "ssh_host", message: "is required: the null builder connects to an existing machine" }];
+  },
+  newState: () => ({}),
+  setupSteps: () => [
+    {
+      name: "null: use existing host",
+      async run({ ctx, config }) {
+        if (config.ssh_host) ctx.machine = { host: config.ssh_host, port: config.ssh_port };
+      },
+    },
+  ],
+  captureSteps: () => [
+    {
+      name: "null: report artifact",
+      async run({ ctx }) {
+        // Packer's null artifact has the ID "Null" and no files.
+        ctx.artifact = { buildName: ctx.buildName, builderType: "null", id: "Null", files: [], details: {} };
+      },
+    },
+  ],
+};

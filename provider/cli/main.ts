@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from "commander";
+import { kilnVersion } from "../util/version";
+import { runBuildCommand } from "./build-command";
+import { reportError } from "./exit";
+import { runValidateCommand } from "./validate-command";
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number, 0 or more");
+  return n;
+}
+
+export function program(): Command {
+  const cli = new Command("kiln")
+    .description("Bake machine images from Packer templates (.pkr.hcl, .pkr.json, legacy .json)")
+    .version(kilnVersion());
+
+  const withTemplateOptions = (command: Command) =>
+    command
+      .option("--var <key=value>", "set a template variable (repeatable)", collect, [])
+      .option("--var-file <file>", "read variables from a .pkrvars.hcl or .json file (repeatable)", collect, [])
+      .option("--only <names>", "build only these sources (comma-separated, globs allowed)")
+      .option("--except <names>", "build all sources but these (comma-separated, globs allowed)");
+
+  withTemplateOptions(cli.command("build"))
+    .argument("<template>", "a .pkr.hcl/.pkr.json/.json file, or a directory of them")
+    .description("run the builds in a template")
+    .addOption(
+      new Option("--on-error <mode>", "what to do with created resources when a build fails")
+        .choices(["cleanup", "abort", "run-cleanup-provisioner"])
+        .default("cleanup"),
+    )
+    .option("--parallel-builds <n>", "how many builds run at once (0: all)", positiveInt, 0)
+    .option("--force", "build even when an image from identical inputs exists", false)
+    .option("--json", "print events as JSON lines instead of the human display", false)
+    .option("--timeout <duration>", "time limit for each build, e.g. 30m")
+    .action(async (template: string, opts) => {
+      process.exitCode = await runBuildCommand(template, opts);
+    });
+
+  withTemplateOptions(cli.command("validate"))
+    .argument("<template>", "a .pkr.hcl/.pkr.json/.json file, or a directory of them")
+    .description("check a template without running anything")
+    .action(async (template: string, opts) => {
+      process.exitCode = await runValidateCommand(template, opts);
+    });
+
+  return cli;
+}
+
+if (require.main === module) {
+  program()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.exitCode = reportError(error, (t) => process.stderr.write(t));
+    });
+}

@@ -1,0 +1,43 @@
+import type { CommunicatorConfig } from "../communicator/config";
+import { connectSsh } from "../communicator/ssh";
+import type { BuilderRun } from "./context";
+import type { Step } from "./step";
+
+/**
+ * Opens the communicator to the machine the builder started (or `ssh_host`), and exposes Packer's
+ * connection data (`build.Host`, `build.Port`, `build.User`…) to later steps. Its cleanup closes it.
+ */
+export function connectStep(): Step<BuilderRun<CommunicatorConfig, unknown>> {
+  return {
+    name: "connect",
+    async run({ ctx, config }, signal) {
+      if (config.communicator === "none") {
+        ctx.reporter.info("communicator = none: provisioners that need the machine cannot run");
+        return;
+      }
+      const target = ctx.machine ?? (config.ssh_host ? { host: config.ssh_host } : undefined);
+      if (!target) throw new Error("the builder did not report a machine address and ssh_host is not set");
+      const host = config.ssh_host ?? target.host;
+      const port = config.ssh_port ?? target.port ?? 22;
+      ctx.reporter.info(`Connecting with SSH to ${config.ssh_username ?? "?"}@${host}:${port}`);
+      ctx.communicator = await connectSsh(config, target, {
+        signal,
+        baseDir: ctx.baseDir,
+        log: (text) => ctx.reporter.info(text),
+      });
+      ctx.reporter.info("Connected with SSH");
+      Object.assign(ctx.generated, {
+        Host: host,
+        Port: String(port),
+        User: config.ssh_username ?? "",
+        ConnType: "ssh",
+        ...(target.id ? { ID: target.id } : {}),
+      });
+    },
+    async cleanup({ ctx }) {
+      const communicator = ctx.communicator;
+      ctx.communicator = undefined;
+      await communicator?.close();
+    },
+  };
+}

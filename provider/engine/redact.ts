@@ -1,0 +1,36 @@
+/** Packer's placeholder for sensitive values, so output reads the same as users know it. */
+export const REDACTED = "<sensitive>";
+
+/**
+ * Builds a function that replaces every secret with `<sensitive>`. Multi-line secrets (private keys) are
+ * also redacted line by line, since output arrives one line at a time.
+ */
+export function makeRedactor(secrets: Iterable<string>): (text: string) => string {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    if (!secret) continue;
+    needles.add(secret);
+    if (secret.includes("\n")) {
+      for (const line of secret.split("\n")) if (line.trim().length >= 8) needles.add(line.trim());
+    }
+  }
+  if (needles.size === 0) return (text) => text;
+  // Longest first, so a secret containing another is replaced whole.
+  const ordered = [...needles].sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(ordered.map(escapeRegExp).join("|"), "g");
+  return (text) => text.replace(pattern, REDACTED);
+}
+
+/** Deep copy of a JSON value with every string passed through `redact`. */
+export function redactValue<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, redact)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, redact)])) as T;
+  }
+  return value;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

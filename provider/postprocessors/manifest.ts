@@ -1,0 +1,92 @@
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { z } from "zod";
+import { redactValue } from "../engine/redact";
+import { resolvePath } from "../spec/prepare";
+import type { PostProcessor } from "./types";
+
+const manifestSchema = z.strictObject({
+  /** @default "packer-manifest.json" */
+  output: z.string().min(1).optional(),
+  /** Record file names without their directories. @default false */
+  strip_path: z.boolean().optional(),
+  /** Leave out `build_time`. @default false */
+  strip_time: z.boolean().optional(),
+  custom_data: z.record(z.string(), z.string()).optional(),
+});
+export type ManifestConfig = z.infer<typeof manifestSchema>;
+
+/** One entry of Packer's `packer-manifest.json`; field names and order are Packer's. */
+export interface ManifestBuild {
+  name: string;
+  builder_type: string;
+  build_time?: number;
+  files: { name: string; size: number }[] | null;
+  artifact_id: string;
+  packer_run_uuid: string;
+  custom_data: Record<string, string> | null;
+}
+
+export interface Manifest {
+  builds: ManifestBuild[];
+  last_run_uuid: string;
+}
+
+// Parallel builds append to the same file: writes to one path are serialised within the process.
+const pending = new Map<string, Promise<void>>();
+
+/** Packer's `manifest` post-processor: appends this build's artifact to a JSON manifest. */
+export const manifestPostProcessor: PostProcessor<ManifestConfig> = {
+  type: "manifest",
+  schema: manifestSchema,
+  localInputs: () => [],
+  async run(config, artifact, context) {
+    const { ctx } = context;
+    const path = resolvePath(ctx.baseDir, config.output ?? "packer-manifest.json");
+    const files = await Promise.all(
+      artifact.files.map(async (file) => ({
+        name: config.strip_path ? basename(file) : file,
+        size: (await stat(resolvePath(ctx.baseDir, file))).size,
+      })),
+    );
+    const entry: ManifestBuild = {
+      name: ctx.sourceName,
+      builder_type: artifact.builderType,
+      ...(config.strip_time ? {} : { build_time: Math.floor(Date.now() / 1000) }),
+      files: files.length ? files : null,
+      artifact_id: artifact.id,
+      packer_run_uuid: ctx.runUuid,
+      custom_data: config.custom_data ? redactValue(config.custom_data, ctx.redact) : null,
+    };
+    const previous = pending.get(path) ?? Promise.resolve();
+    const write = previous.then(() => appendEntry(path, entry, ctx.runUuid));
+    pending.set(
+      path,
+      write.catch(() => undefined),
+    );
+    await write;
+    context.output("stdout", `Adding build '${ctx.sourceName}' to manifest ${path}`);
+    return artifact;
+  },
+};
+
+async function appendEntry(path: string, entry: ManifestBuild, runUuid: string): Promise<void> {
+  let manifest: Manifest = { builds: [], last_run_uuid: runUuid };
+  const existing = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (existing?.trim()) {
+    try {
+      manifest = JSON.parse(existing) as Manifest;
+    } catch (error) {
+      throw new Error(`manifest ${path} exists but is not valid JSON; move it away or fix it`, { cause: error });
+    }
+  }
+  manifest.builds = [...(manifest.builds ?? []), entry];
+  manifest.last_run_uuid = runUuid;
+  // Write then rename, so an interrupted run never leaves half a manifest.
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(temp, path);
+}

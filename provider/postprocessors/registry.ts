@@ -1,0 +1,14 @@
+import { checksumPostProcessor } from "./checksum";
+import { manifestPostProcessor } from "./manifest";
+import { shellLocalPostProcessor } from "./shell-local";
+import type { PostProcessor } from "./types";
+
+// biome-ignore lint/suspicious/noExplicitAny: each post-processor has its own config type
+type AnyPostProcessor = PostProcessor<any>;
+
+/** Post-processors by Packer type name. */
+export const postProcessors: Readonly<Record<string, AnyPostProcessor>> = {
+  manifest: manifestPostProcessor,
+  checksum: checksumPostProcessor,
+  "shell-local": shellLocalPostProcessor,
+};

@@ -1,0 +1,53 @@
+import { abortReason } from "../engine/abort";
+import { CommandError } from "../engine/errors";
+import type { ProvisionContext } from "./types";
+
+/** The communicator of a provisioner that needs the machine, or a clear error when there is none. */
+export function requireCommunicator(context: ProvisionContext, type: string) {
+  if (!context.communicator) {
+    throw new Error(`the ${type} provisioner needs a communicator, but this source has communicator = "none"`);
+  }
+  return context.communicator;
+}
+
+export interface RemoteRunOptions {
+  readonly validExitCodes: readonly number[];
+  /** A dropped connection (the command rebooted the machine) counts as success. */
+  readonly expectDisconnect: boolean;
+}
+
+/** Runs one remote command, streaming its output, and fails unless it ends in an accepted way. */
+export async function runRemote(
+  context: ProvisionContext,
+  type: string,
+  command: string,
+  options: RemoteRunOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const communicator = requireCommunicator(context, type);
+  const stderrTail: string[] = [];
+  const result = await communicator.exec(command, {
+    signal,
+    onStdout: (line) => context.output("stdout", line),
+    onStderr: (line) => {
+      stderrTail.push(line);
+      if (stderrTail.length > 20) stderrTail.shift();
+      context.output("stderr", line);
+    },
+  });
+  if (signal.aborted) throw abortReason(signal);
+  if (result.disconnected) {
+    if (options.expectDisconnect) return;
+    throw new Error(
+      `the connection dropped while running ${JSON.stringify(command)}; set expect_disconnect = true if the command reboots the machine`,
+    );
+  }
+  if (result.exitCode === null || !options.validExitCodes.includes(result.exitCode)) {
+    throw new CommandError(
+      context.ctx.redact(command),
+      result.exitCode,
+      context.ctx.redact(stderrTail.join("\n")),
+      result.exitSignal,
+    );
+  }
+}

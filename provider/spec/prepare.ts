@@ -1,0 +1,220 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { builders } from "../builders/registry";
+import type { Builder } from "../builders/types";
+import { sensitiveCommunicatorFields } from "../communicator/config";
+import { ConfigError, type ConfigProblem } from "../engine/errors";
+import { postProcessors } from "../postprocessors/registry";
+import type { PostProcessor } from "../postprocessors/types";
+import { provisioners } from "../provisioners/registry";
+import type { Provisioner } from "../provisioners/types";
+import { parseDuration } from "../util/duration";
+import { checkProblem, parseConfig } from "./problems";
+import type { BuildSpec, Located, PostProcessorSpec, ProvisionerSpec, SourceSpec } from "./types";
+
+export interface PreparedSource {
+  readonly spec: SourceSpec;
+  /** `type.name`, prefixed by the build block's name when it has one. */
+  readonly buildName: string;
+  readonly builder: Builder;
+  readonly config: Record<string, unknown>;
+}
+
+export interface PreparedProvisioner {
+  readonly spec: ProvisionerSpec;
+  readonly label: string;
+  readonly plugin: Provisioner;
+  readonly config: unknown;
+  readonly pauseBeforeMs: number;
+  readonly maxRetries: number;
+  readonly timeoutMs?: number;
+}
+
+export interface PreparedPostProcessor {
+  readonly spec: PostProcessorSpec;
+  readonly label: string;
+  readonly plugin: PostProcessor;
+  readonly config: unknown;
+}
+
+/** A build definition checked against every plugin's schema, ready to run. */
+export interface PreparedBuild {
+  readonly spec: BuildSpec;
+  readonly baseDir: string;
+  readonly sources: readonly PreparedSource[];
+  readonly provisioners: readonly PreparedProvisioner[];
+  readonly errorCleanupProvisioner?: PreparedProvisioner;
+  readonly postProcessors: readonly (readonly PreparedPostProcessor[])[];
+  /** Secret values found in the spec: sensitive variables plus every sensitive field's value. */
+  readonly secrets: readonly string[];
+}
+
+export interface PrepareOptions {
+  /** Keep only these sources (`type.name` or `name`, Packer's `-only`). */
+  readonly only?: readonly string[];
+  readonly except?: readonly string[];
+}
+
+/**
+ * Validates a whole build before anything runs: every source, provisioner and post-processor config
+ * against its plugin's schema, cross-field checks, and that every local file it names exists. Throws one
+ * ConfigError listing every problem, each naming block, field and (from templates) file and line.
+ */
+export function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}): PreparedBuild {
+  const problems: ConfigProblem[] = [];
+  const baseDir = spec.baseDir ?? process.cwd();
+  const secrets = new Set(spec.sensitiveValues ?? []);
+
+  if (spec.sources.length === 0)
+    problems.push({ field: "sources", message: "a build needs at least one source", where: spec.where });
+
+  const sources: PreparedSource[] = [];
+  for (const source of spec.sources) {
+    const block = `source "${source.type}" "${source.name}"`;
+    const builder = builders[source.type];
+    if (!builder) {
+      problems.push(unknownPlugin(block, "builder", source.type, Object.keys(builders), source));
+      continue;
+    }
+    const { config, problems: found } = parseConfig(builder.schema, source.config, block, source);
+    problems.push(...found);
+    if (!config) continue;
+    problems.push(...(builder.check?.(config) ?? []).map((p) => checkProblem(block, source, p)));
+    problems.push(...missingFiles(block, source, builder.localInputs?.(config, baseDir) ?? []));
+    for (const field of [...sensitiveCommunicatorFields, ...(builder.sensitiveFields ?? [])]) {
+      const value = (source.config as Record<string, unknown>)[field];
+      if (typeof value === "string") secrets.add(value);
+    }
+    const buildName = `${spec.name ? `${spec.name}.` : ""}${source.type}.${source.name}`;
+    sources.push({ spec: source, buildName, builder, config: config as Record<string, unknown> });
+  }
+
+  const provisionerList = (spec.provisioners ?? []).map((p, i) =>
+    prepareProvisioner(p, `provisioner[${i}] "${p.type}"`, baseDir, problems),
+  );
+  const errorCleanup = spec.errorCleanupProvisioner
+    ? prepareProvisioner(
+        spec.errorCleanupProvisioner,
+        `error-cleanup-provisioner "${spec.errorCleanupProvisioner.type}"`,
+        baseDir,
+        problems,
+      )
+    : undefined;
+  const chains = (spec.postProcessors ?? []).map((chain, c) =>
+    chain.map((p, i) =>
+      preparePostProcessor(p, `post-processor[${c}${chain.length > 1 ? `.${i}` : ""}] "${p.type}"`, baseDir, problems),
+    ),
+  );
+
+  const selected = sources.filter((s) => selectedBy(s, options.only, options.except));
+  if (sources.length && !selected.length && !problems.length) {
+    problems.push({
+      field: "only/except",
+      message: `no source left to build; sources are ${sources.map((s) => s.buildName).join(", ")}`,
+    });
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    spec,
+    baseDir,
+    sources: selected,
+    provisioners: provisionerList as PreparedProvisioner[],
+    errorCleanupProvisioner: errorCleanup,
+    postProcessors: chains as PreparedPostProcessor[][],
+    secrets: [...secrets],
+  };
+}
+
+function prepareProvisioner(spec: ProvisionerSpec, block: string, baseDir: string, problems: ConfigProblem[]) {
+  const plugin = provisioners[spec.type];
+  if (!plugin) {
+    problems.push(unknownPlugin(block, "provisioner", spec.type, Object.keys(provisioners), spec));
+    return undefined;
+  }
+  const { config, problems: found } = parseConfig(plugin.schema, spec.config, block, spec);
+  problems.push(...found);
+  const pauseBeforeMs = durationField(spec.pause_before, "pause_before", block, spec, problems) ?? 0;
+  const timeoutMs = durationField(spec.timeout, "timeout", block, spec, problems);
+  const maxRetries = spec.max_retries ?? 0;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    problems.push(checkProblem(block, spec, { field: "max_retries", message: "must be a whole number, 0 or more" }));
+  }
+  if (config === undefined) return undefined;
+  problems.push(...(plugin.check?.(config) ?? []).map((p) => checkProblem(block, spec, p)));
+  problems.push(...missingFiles(block, spec, plugin.localInputs(config, baseDir)));
+  return { spec, label: block, plugin, config, pauseBeforeMs, maxRetries, timeoutMs } satisfies PreparedProvisioner;
+}
+
+function preparePostProcessor(spec: PostProcessorSpec, block: string, baseDir: string, problems: ConfigProblem[]) {
+  const plugin = postProcessors[spec.type];
+  if (!plugin) {
+    problems.push(unknownPlugin(block, "post-processor", spec.type, Object.keys(postProcessors), spec));
+    return undefined;
+  }
+  const { config, problems: found } = parseConfig(plugin.schema, spec.config, block, spec);
+  problems.push(...found);
+  if (config === undefined) return undefined;
+  problems.push(...(plugin.check?.(config) ?? []).map((p) => checkProblem(block, spec, p)));
+  problems.push(...missingFiles(block, spec, plugin.localInputs(config, baseDir)));
+  return { spec, label: block, plugin, config } satisfies PreparedPostProcessor;
+}
+
+function durationField(
+  value: string | number | undefined,
+  field: string,
+  block: string,
+  located: Located,
+  problems: ConfigProblem[],
+): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    problems.push(checkProblem(block, located, { field, message: (error as Error).message }));
+    return undefined;
+  }
+}
+
+function missingFiles(block: string, located: Located, paths: readonly string[]): ConfigProblem[] {
+  return paths
+    .filter((p) => !existsSync(p))
+    .map((p) => ({ field: block, message: `file not found: ${p}`, where: located.where }));
+}
+
+function unknownPlugin(block: string, kind: string, type: string, known: string[], located: Located): ConfigProblem {
+  return {
+    field: block,
+    message: `unknown ${kind} type "${type}"; Kiln supports ${known.map((k) => `"${k}"`).join(", ")}`,
+    where: located.where,
+  };
+}
+
+/** Whether a source passes `-only`/`-except`; names match `type.name`, `name`, or the full build name. */
+export function selectedBy(
+  source: { buildName: string; spec: SourceSpec },
+  only: readonly string[] | undefined,
+  except: readonly string[] | undefined,
+): boolean {
+  const names = [source.buildName, `${source.spec.type}.${source.spec.name}`, source.spec.name];
+  if (only?.length && !only.some((o) => names.some((n) => matchName(o, n)))) return false;
+  if (except?.length && except.some((e) => names.some((n) => matchName(e, n)))) return false;
+  return true;
+}
+
+/** Packer matches -only/-except as globs (`amazon-ebs.*`). */
+function matchName(pattern: string, name: string): boolean {
+  if (!pattern.includes("*")) return pattern === name;
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+  return re.test(name);
+}
+
+/** Resolves a path from the spec against the build's directory. */
+export function resolvePath(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
