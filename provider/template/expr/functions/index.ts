@@ -1,0 +1,29 @@
+// Packer's HCL2 function library, one table. Families live in their own modules.
+import { collectionFunctions } from "./collections";
+import { conversionFunctions } from "./conversion";
+import { cryptoFunctions } from "./crypto";
+import { encodingFunctions } from "./encoding";
+import { filesystemFunctions } from "./filesystem";
+import { formatFunctions } from "./format";
+import { numericFunctions } from "./numeric";
+import { regexFunctions } from "./regex";
+import { stringFunctions } from "./strings";
+import { timeFunctions } from "./time";
+import type { FunctionTable } from "./types";
+
+/** Every function Kiln knows; `try` and `can` are handled by the evaluator (they see argument errors). */
+export const FUNCTIONS: FunctionTable = Object.freeze({
+  ...stringFunctions,
+  ...formatFunctions,
+  ...regexFunctions,
+  ...collectionFunctions,
+  ...numericFunctions,
+  ...encodingFunctions,
+  ...filesystemFunctions,
+  ...timeFunctions,
+  ...cryptoFunctions,
+  ...conversionFunctions,
+});
+
+/** Names for "Did you mean …?" suggestions and docs. */
+export const FUNCTION_NAMES: readonly string[] = [...Object.keys(FUNCTIONS), "can", "try"].sort();
