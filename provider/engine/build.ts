@@ -31,6 +31,8 @@ export interface BuildOptions {
   readonly force?: boolean;
   readonly only?: readonly string[];
   readonly except?: readonly string[];
+  /** Source config fields also left out of the fingerprint (the caller applies them without rebaking). */
+  readonly fingerprintExclude?: readonly string[];
   /** Time limit for each source's build, in milliseconds; none by default. */
   readonly timeoutMs?: number;
   /** Packer's run UUID, shared by every build of one invocation. @default a new UUID */
@@ -122,11 +124,13 @@ export function prepareAll(
 /** Fingerprints of every source's build, by build name, without running anything. */
 export async function fingerprint(
   spec: BuildSpec | readonly BuildSpec[],
-  options: Pick<BuildOptions, "only" | "except"> = {},
+  options: Pick<BuildOptions, "only" | "except" | "fingerprintExclude"> = {},
 ) {
   const out: Record<string, string> = {};
   for (const prepared of prepareAll(Array.isArray(spec) ? spec : [spec as BuildSpec], options)) {
-    for (const source of prepared.sources) out[source.buildName] = await fingerprintSource(prepared, source);
+    for (const source of prepared.sources) {
+      out[source.buildName] = await fingerprintSource(prepared, source, options.fingerprintExclude);
+    }
   }
   return out;
 }
@@ -145,7 +149,7 @@ async function buildSource(
   let reused = false;
   const artifacts: Artifact[] = [];
   try {
-    fingerprintValue = await fingerprintSource(prepared, source);
+    fingerprintValue = await fingerprintSource(prepared, source, options.fingerprintExclude);
     const ctx = newContext(prepared, source, options, reporter, redact, fingerprintValue);
     const existing =
       options.force || !source.builder.findExisting

@@ -25,12 +25,12 @@ export function connectStep(): Step<BuilderRun<CommunicatorConfig, unknown>> {
         baseDir: ctx.baseDir,
         log: (text) => ctx.reporter.info(text),
       });
-      ctx.reporter.info("Connected with SSH");
       Object.assign(ctx.generated, {
         Host: host,
         Port: String(port),
         User: config.ssh_username ?? "",
         ConnType: "ssh",
+        ...(config.ssh_password ? { Password: config.ssh_password } : {}),
         ...(target.id ? { ID: target.id } : {}),
       });
     },

@@ -19,10 +19,15 @@ const CONNECTION_ONLY_FIELDS = [
  * The content fingerprint of one source's build: its builder config and every provisioner that applies
  * to it, plus the bytes of every local file they upload or run. Same inputs, same fingerprint — on any
  * machine, since paths are taken relative to the template directory. Post-processors and fields that do
- * not change the image (tags, sharing) are left out, so editing them does not force a rebake.
+ * not change the image (tags, sharing) are left out, so editing them does not force a rebake; callers that
+ * manage more fields themselves (the Pulumi resource re-tags in place) name them in `extraExclude`.
  */
-export async function fingerprintSource(build: PreparedBuild, source: PreparedSource): Promise<string> {
-  const excluded = new Set([...CONNECTION_ONLY_FIELDS, ...(source.builder.fingerprintExclude ?? [])]);
+export async function fingerprintSource(
+  build: PreparedBuild,
+  source: PreparedSource,
+  extraExclude: readonly string[] = [],
+): Promise<string> {
+  const excluded = new Set([...CONNECTION_ONLY_FIELDS, ...(source.builder.fingerprintExclude ?? []), ...extraExclude]);
   const builderConfig = Object.fromEntries(Object.entries(source.spec.config).filter(([key]) => !excluded.has(key)));
   const applicable = build.provisioners.filter((p) =>
     selectedBy({ buildName: source.buildName, spec: source.spec }, p.spec.only, p.spec.except),

@@ -2,6 +2,7 @@ import type { PreparedBuild, PreparedSource } from "../spec/prepare";
 import { selectedBy } from "../spec/prepare";
 import { throwIfAborted } from "./abort";
 import type { Artifact } from "./artifact";
+import { withBuildData } from "./build-data";
 import type { BuildContext } from "./context";
 import { errorMessage, StepError } from "./errors";
 
@@ -28,7 +29,7 @@ export async function postProcessArtifact(
       ctx.reporter.emit({ type: "step-started", step, index: 0, total: 1 });
       try {
         current = await pp.plugin.run(
-          pp.config,
+          withBuildData(pp.config, pp.spec.config, pp.plugin.schema, ctx.generated),
           current,
           { ctx, step, output: (stream, line) => ctx.reporter.output(step, stream, line) },
           signal,

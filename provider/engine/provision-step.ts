@@ -1,5 +1,6 @@
 import type { PreparedProvisioner } from "../spec/prepare";
 import { abortReason, childSignal, sleep } from "./abort";
+import { withBuildData } from "./build-data";
 import type { BuilderRun } from "./context";
 import { errorMessage, isCancellation } from "./errors";
 import type { Step } from "./step";
@@ -22,7 +23,7 @@ export function provisionerStep(provisioner: PreparedProvisioner, name: string):
         const limited = childSignal(signal, provisioner.timeoutMs, name);
         try {
           await provisioner.plugin.run(
-            provisioner.config,
+            withBuildData(provisioner.config, provisioner.spec.config, provisioner.plugin.schema, ctx.generated),
             { ctx, communicator: ctx.communicator, step: name, output },
             limited.signal,
           );
