@@ -1,0 +1,252 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Client, FileEntryWithStats, SFTPWrapper, Stats } from "ssh2";
+import { abortReason } from "../engine/abort";
+
+/**
+ * Pipelining for fastPut/fastGet. OpenSSH accepts 255 KiB per request (limits@openssh.com); fewer,
+ * larger requests cost less JavaScript per byte than ssh2's default 64 × 32 KiB. Tuned on a 50 MB file.
+ */
+export const TRANSFER_TUNING = { concurrency: 32, chunkSize: 255 * 1024 } as const;
+/** Files transferred at once by uploadDir/downloadDir: many small files are latency-bound. */
+const FILES_IN_PARALLEL = 4;
+/** Buffers are written in these slices, all in flight at once. */
+const BUFFER_SLICE = 255 * 1024;
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const SFTP_NO_SUCH_FILE = 2;
+
+/**
+ * One SFTP channel for one operation. Aborting the signal closes the channel, which fails every
+ * outstanding request at once: that is how a fastPut/fastGet stops mid-file.
+ */
+export class SftpSession {
+  readonly #onAbort = () => this.sftp.end();
+
+  private constructor(
+    readonly sftp: SFTPWrapper,
+    readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  static open(client: Client, signal: AbortSignal): Promise<SftpSession> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(abortReason(signal));
+      client.sftp((error, sftp) => {
+        if (error) return reject(error);
+        if (signal.aborted) {
+          sftp.end();
+          return reject(abortReason(signal));
+        }
+        resolve(new SftpSession(sftp, signal));
+      });
+    });
+  }
+
+  close(): void {
+    this.signal.removeEventListener("abort", this.#onAbort);
+    this.sftp.end();
+  }
+
+  /**
+   * Adapts one callback-style SFTP call. An abort rejects at once: some ssh2 paths never call back
+   * once their channel is closed.
+   */
+  call<T>(start: (callback: (error: Error | null | undefined, value: T) => void) => void): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const signal = this.signal;
+      if (signal.aborted) return reject(abortReason(signal));
+      const onAbort = () => reject(abortReason(signal));
+      signal.addEventListener("abort", onAbort, { once: true });
+      start((error, value) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) reject(abortReason(signal));
+        else if (error) reject(error);
+        else resolve(value);
+      });
+    });
+  }
+
+  stat(remote: string): Promise<Stats> {
+    return this.call((cb) => this.sftp.stat(remote, cb));
+  }
+
+  /** `stat`, or undefined when the path does not exist. */
+  async statIfExists(remote: string): Promise<Stats | undefined> {
+    try {
+      return await this.stat(remote);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === SFTP_NO_SUCH_FILE) return undefined;
+      throw error;
+    }
+  }
+
+  chmod(remote: string, mode: number): Promise<void> {
+    return this.call((cb) => this.sftp.chmod(remote, mode, (error) => cb(error, undefined)));
+  }
+
+  readdir(remote: string): Promise<FileEntryWithStats[]> {
+    return this.call((cb) => this.sftp.readdir(remote, cb));
+  }
+
+  /** `mkdir -p`; directories it creates get `mode` (chmod'ed, since sftp-server applies its umask). */
+  async mkdirs(remote: string, mode = 0o755): Promise<void> {
+    const existing = await this.statIfExists(remote);
+    if (existing) {
+      if (!isDir(existing.mode)) throw new Error(`${remote} exists and is not a directory`);
+      return;
+    }
+    const parent = path.posix.dirname(remote);
+    if (parent !== remote) await this.mkdirs(parent);
+    try {
+      await this.call((cb) => this.sftp.mkdir(remote, { mode }, (error) => cb(error, undefined)));
+    } catch (error) {
+      // Lost a race with another creator: fine if it is a directory now.
+      const now = await this.statIfExists(remote);
+      if (!now || !isDir(now.mode)) throw error;
+      return;
+    }
+    await this.chmod(remote, mode);
+  }
+
+  async putFile(local: string, remote: string, mode?: number): Promise<void> {
+    const stats = await fs.promises.stat(local);
+    if (!stats.isFile()) throw new Error(`${local} is not a regular file`);
+    // Mode first, content second: a 0600 file is never readable by others, not even half-written.
+    // (fastPut's own `mode` option is not used: after an abort it can issue requests that never end.)
+    await this.#create(remote, mode ?? stats.mode & 0o7777);
+    if (stats.size === 0) return;
+    await this.call((cb) =>
+      this.sftp.fastPut(local, remote, { ...TRANSFER_TUNING, fileSize: stats.size }, (error) => cb(error, undefined)),
+    );
+  }
+
+  /** Creates (or truncates) `remote` with exactly `mode`: sftp-server applies its umask on create. */
+  async #create(remote: string, mode: number): Promise<void> {
+    const handle = await this.call<Buffer>((cb) => this.sftp.open(remote, "w", { mode }, cb));
+    try {
+      await this.call((cb) => this.sftp.fchmod(handle, mode, (error) => cb(error, undefined)));
+    } finally {
+      await this.call((cb) => this.sftp.close(handle, (error) => cb(error, undefined))).catch(() => {});
+    }
+  }
+
+  async putBuffer(data: Buffer, remote: string, mode = 0o644): Promise<void> {
+    const handle = await this.call<Buffer>((cb) => this.sftp.open(remote, "w", { mode }, cb));
+    let written = false;
+    try {
+      await this.call((cb) => this.sftp.fchmod(handle, mode, (error) => cb(error, undefined)));
+      const writes: Promise<void>[] = [];
+      for (let offset = 0; offset < data.length; offset += BUFFER_SLICE) {
+        const length = Math.min(BUFFER_SLICE, data.length - offset);
+        writes.push(
+          this.call((cb) => this.sftp.write(handle, data, offset, length, offset, (error) => cb(error, undefined))),
+        );
+      }
+      await Promise.all(writes);
+      written = true;
+    } finally {
+      // After a failure the close is best effort: the first error is the one to report.
+      const closing = this.call((cb) => this.sftp.close(handle, (error) => cb(error, undefined)));
+      if (written) await closing;
+      else closing.catch(() => {});
+    }
+  }
+
+  /** Downloads one regular file, keeping its mode; a partial local file is removed on failure. */
+  async getFile(remote: string, local: string, known?: Stats): Promise<void> {
+    const stats = known ?? (await this.stat(remote));
+    if (!isFile(stats.mode)) throw new Error(`${remote} is not a regular file`);
+    await fs.promises.mkdir(path.dirname(local), { recursive: true });
+    try {
+      await this.call((cb) =>
+        this.sftp.fastGet(remote, local, { ...TRANSFER_TUNING, fileSize: stats.size }, (error) => cb(error, undefined)),
+      );
+      await fs.promises.chmod(local, stats.mode & 0o7777);
+    } catch (error) {
+      await fs.promises.rm(local, { force: true });
+      throw error;
+    }
+  }
+
+  /** Copies the contents of `localDir` into `remoteDir`, following symlinks like `scp -r`. */
+  async putTree(localDir: string, remoteDir: string): Promise<void> {
+    const root = await fs.promises.stat(localDir);
+    if (!root.isDirectory()) throw new Error(`${localDir} is not a directory`);
+    await this.mkdirs(remoteDir, root.mode & 0o7777);
+    const files: [string, string][] = [];
+    const walk = async (local: string, remote: string, seen: ReadonlySet<string>): Promise<void> => {
+      for (const entry of await fs.promises.readdir(local, { withFileTypes: true })) {
+        const from = path.join(local, entry.name);
+        const to = path.posix.join(remote, entry.name);
+        const stats = await fs.promises.stat(from).catch(() => undefined); // dangling symlinks are skipped
+        if (stats?.isDirectory()) {
+          const real = await fs.promises.realpath(from);
+          if (seen.has(real)) continue; // a symlink loop
+          await this.mkdirs(to, stats.mode & 0o7777);
+          await walk(from, to, new Set([...seen, real]));
+        } else if (stats?.isFile()) files.push([from, to]);
+      }
+    };
+    await walk(localDir, remoteDir, new Set([await fs.promises.realpath(localDir)]));
+    await inParallel(files, FILES_IN_PARALLEL, ([from, to]) => this.putFile(from, to));
+  }
+
+  /** Copies the contents of `remoteDir` into `localDir`; symlinks to files are followed, to directories not. */
+  async getTree(remoteDir: string, localDir: string): Promise<void> {
+    const root = await this.stat(remoteDir);
+    if (!isDir(root.mode)) throw new Error(`${remoteDir} is not a directory`);
+    await fs.promises.mkdir(localDir, { recursive: true });
+    await fs.promises.chmod(localDir, root.mode & 0o7777);
+    const files: [string, string, Stats][] = [];
+    const walk = async (remote: string, local: string): Promise<void> => {
+      for (const entry of await this.readdir(remote)) {
+        if (entry.filename === "." || entry.filename === "..") continue;
+        const from = path.posix.join(remote, entry.filename);
+        const to = path.join(local, entry.filename);
+        let stats = entry.attrs;
+        if ((stats.mode & S_IFMT) === S_IFLNK) {
+          stats = (await this.statIfExists(from)) ?? stats;
+          if (!isFile(stats.mode)) continue;
+        }
+        if (isDir(stats.mode)) {
+          await fs.promises.mkdir(to, { recursive: true });
+          await fs.promises.chmod(to, stats.mode & 0o7777);
+          await walk(from, to);
+        } else if (isFile(stats.mode)) files.push([from, to, stats]);
+      }
+    };
+    await walk(remoteDir, localDir);
+    await inParallel(files, FILES_IN_PARALLEL, ([from, to, stats]) => this.getFile(from, to, stats));
+  }
+}
+
+function isDir(mode: number): boolean {
+  return (mode & S_IFMT) === S_IFDIR;
+}
+
+function isFile(mode: number): boolean {
+  return (mode & S_IFMT) === S_IFREG;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time; the first failure stops new work and is thrown. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
