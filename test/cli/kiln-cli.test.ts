@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SshdHandle, processesMatching, startSshd } from "../fixtures/sshd";
+
+// The CLI as users run it: the compiled `kiln` (make test builds first) in a child process.
+const KILN = resolve(__dirname, "../../dist/provider/cli/main.js");
+
+let sshd: SshdHandle;
+let dir: string;
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  dir = mkdtempSync(join(tmpdir(), "kiln-cli-"));
+});
+afterAll(async () => {
+  await sshd?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function template(name: string, body: string): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    `source "null" "box" {
+  ssh_host             = "${sshd.host}"
+  ssh_port             = ${sshd.port}
+  ssh_username         = "${sshd.username}"
+  ssh_private_key_file = "${sshd.privateKeyPath}"
+}
+${body}`,
+  );
+  return path;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function kiln(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [KILN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+      onStdout?.(stdout, child);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe("kiln CLI", () => {
+  it("validate accepts a good template and builds nothing", async () => {
+    const path = template("ok.pkr.hcl", `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["touch ${dir}/ran"]\n  }\n}\n`);
+    const run = await kiln(["validate", path]);
+    expect(run.stdout).toContain("The configuration is valid.");
+    expect(run.code).toBe(0);
+  });
+
+  it("a bad template exits 2 with file, line, column and field", async () => {
+    const path = template(
+      "bad.pkr.hcl",
+      `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["true"]\n    timout = "5m"\n  }\n}\n`,
+    );
+    const run = await kiln(["build", path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${path}:11:5`);
+    expect(run.stderr).toContain("timout");
+  });
+
+  it("build streams prefixed output, prints the artifacts and exits 0", async () => {
+    const path = template(
+      "hello.pkr.hcl",
+      `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["echo hello from $PACKER_BUILD_NAME"]\n  }\n}\n`,
+    );
+    const run = await kiln(["build", path]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain("    null.box: hello from box");
+    expect(run.stdout).toContain("--> null.box: Did not export anything. This is the null builder");
+    expect(run.code).toBe(0);
+  });
+
+  it("--json prints one event per line", async () => {
+    const path = template("json.pkr.hcl", `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["echo json"]\n  }\n}\n`);
+    const run = await kiln(["build", "--json", path]);
+    const events = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(events.find((e) => e.type === "output")).toMatchObject({ build: "null.box", line: "json", stream: "stdout" });
+    expect(events.at(-1)).toMatchObject({ type: "build-finished", ok: true });
+    expect(run.code).toBe(0);
+  });
+
+  it("a failing build exits 1 naming the provisioner's file and line", async () => {
+    const path = template("fail.pkr.hcl", `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["exit 4"]\n  }\n}\n`);
+    const run = await kiln(["build", path]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`(${path}:9:3)`);
+    expect(run.stderr).toContain("exited with status 4");
+  });
+
+  it("Ctrl-C stops the remote command, cleans up and exits 130", async () => {
+    const marker = `kiln-cli-sigint-${Date.now()}`;
+    const path = template(
+      "long.pkr.hcl",
+      `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["echo started", "sleep 600 # ${marker}"]\n  }\n}\n`,
+    );
+    let sent = false;
+    const run = await kiln(["build", path], (stdout, child) => {
+      if (!sent && stdout.includes("null.box: started")) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain("cancelling");
+    expect(run.stdout).toContain("cleaning up: connect");
+    expect(processesMatching(marker)).toEqual([]);
+  });
+
+  it("--var and --only select what runs", async () => {
+    const path = template(
+      "vars.pkr.hcl",
+      `variable "who" {\n  type = string\n}\nsource "null" "other" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.box", "source.null.other"]\n  provisioner "shell" {\n    only   = ["null.box"]\n    inline = ["echo hi \${var.who}"]\n  }\n}\n`,
+    );
+    const run = await kiln(["build", "--var", "who=kiln", "--only", "null.box", path]);
+    expect(run.stdout).toContain("null.box: hi kiln");
+    expect(run.stdout).not.toContain("null.other");
+    expect(run.code).toBe(0);
+  });
+});
