@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deferredBuildData } from "../../provider/template/build-data";
-import { formatGoTime, formatStrftime } from "../../provider/template/gotemplate/go-time";
+import { goTimeFormat, strftime } from "../../provider/template/expr/functions/time";
 import {
   cleanResourceName,
   type GoTemplateContext,
@@ -30,11 +30,11 @@ describe("Go time layouts", () => {
     ["05.999|05.9|002", "07.089|07|063"],
     ["version 1.2", "version 3.4"],
   ])("formats %s", (layout, expected) => {
-    expect(formatGoTime(instant, layout)).toBe(expected);
+    expect(goTimeFormat(layout, instant)).toBe(expected);
   });
 
   it("formats strftime specifiers", () => {
-    expect(formatStrftime(instant, "%Y%m%d-%H%M%S %% %b %j")).toBe("20210304-050607 % Mar 063");
+    expect(strftime("%Y%m%d-%H%M%S %% %b %j", instant)).toBe("20210304-050607 % Mar 063");
   });
 });
 

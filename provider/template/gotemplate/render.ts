@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { deferredBuildData } from "../build-data";
-import { formatGoTime, formatStrftime, RFC3339 } from "./go-time";
+import { goTimeFormat, strftime } from "../expr/functions/time";
+
+const RFC3339 = "2006-01-02T15:04:05Z07:00";
+
 import { type Command, GoTemplateSyntaxError, type Operand, type Pipeline, parseGoTemplate } from "./parse";
 
 /**
@@ -126,9 +129,9 @@ function functions(ctx: GoTemplateContext): Record<string, Fn> {
     timestamp: fn("timestamp", 0, () => String(Math.floor(ctx.initTime.getTime() / 1000))),
     isotime: (args, offset) => {
       if (args.length > 1) throw new GoTemplateError(`too many values, 1 needed: ${args.join(" ")}`, offset);
-      return formatGoTime(ctx.initTime, args.length ? str("isotime", args[0], offset) : RFC3339);
+      return goTimeFormat(args.length ? str("isotime", args[0], offset) : RFC3339, ctx.initTime);
     },
-    strftime: fn("strftime", 1, (format) => formatStrftime(ctx.initTime, str("strftime", format))),
+    strftime: fn("strftime", 1, (format) => strftime(str("strftime", format), ctx.initTime)),
     uuid: fn("uuid", 0, () => randomUUID()),
     user: (args, offset) => {
       checkArity("user", args, 1, offset);
