@@ -1,0 +1,253 @@
+import { z } from "zod";
+import { communicatorShape } from "../../communicator/config";
+import { singleBlock } from "../../util/blocks";
+
+/** A tag map (`tags = { Name = "web" }`). */
+const tagMap = z.record(z.string(), z.string());
+
+/** `filters = { name = "ubuntu/*", "root-device-type" = "ebs" }`; a list of values is accepted too. */
+const filterMap = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+
+/** Credentials, region and endpoint: shared by the builder, `destroy`, `cleanup` and the `amazon-ami` data source. */
+export const awsAccessShape = {
+  /** Region the instance runs in and the AMI is created in. */
+  region: z.string().min(1),
+  /** With `secret_key`: static credentials. @default - the standard chain (env, profile, SSO, instance role) */
+  access_key: z.string().min(1).optional(),
+  secret_key: z.string().min(1).optional(),
+  /** Session token for temporary credentials. */
+  token: z.string().min(1).optional(),
+  /** Named profile from the shared config/credentials files. */
+  profile: z.string().min(1).optional(),
+  /** EC2 endpoint URL for every region (Packer's field); also honoured: AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL. */
+  custom_endpoint_ec2: z.url().optional(),
+  /** SDK attempts per API call after a throttling or transient error (Packer's `max_retries`). @default 10 */
+  max_retries: z.number().int().min(0).optional(),
+  /** Waiter settings; a fixed delay between polls and a cap on polls. @default - start at 1s, back off, per-waiter timeout */
+  aws_polling: singleBlock(
+    z.strictObject({
+      delay_seconds: z.number().int().min(1).optional(),
+      max_attempts: z.number().int().min(1).optional(),
+    }),
+  ).optional(),
+} as const;
+
+export const awsAccessSchema = z.object(awsAccessShape);
+export type AwsAccessConfig = z.infer<typeof awsAccessSchema>;
+
+/** Packer's `source_ami_filter` / `data "amazon-ami"` selection. */
+export const amiFilterShape = {
+  filters: filterMap.optional(),
+  /** Account IDs or aliases (`amazon`, `self`); required, so a lookalike AMI from a stranger cannot match. */
+  owners: z.array(z.string().min(1)).min(1),
+  /** Take the newest when several match. @default false (several matches is an error) */
+  most_recent: z.boolean().optional(),
+  /** @default false */
+  include_deprecated: z.boolean().optional(),
+} as const;
+export const amiFilterSchema = z.strictObject(amiFilterShape);
+export type AmiFilter = z.infer<typeof amiFilterSchema>;
+
+const blockDevice = z.strictObject({
+  device_name: z.string().min(1),
+  /** @default false */
+  delete_on_termination: z.boolean().optional(),
+  encrypted: z.boolean().optional(),
+  iops: z.number().int().positive().optional(),
+  kms_key_id: z.string().min(1).optional(),
+  /** Suppress a device the AMI maps. */
+  no_device: z.boolean().optional(),
+  snapshot_id: z.string().min(1).optional(),
+  throughput: z.number().int().positive().optional(),
+  virtual_name: z.string().min(1).optional(),
+  /** GiB. */
+  volume_size: z.number().int().positive().optional(),
+  volume_type: z.enum(["standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"]).optional(),
+});
+export type BlockDevice = z.infer<typeof blockDevice>;
+
+// AWS's own rule for image names.
+const AMI_NAME = /^[a-zA-Z0-9().\-/_ '@[\]]+$/;
+
+export const ebsSchema = z.strictObject({
+  ...communicatorShape,
+  ...awsAccessShape,
+
+  // The image.
+  /** 3–128 characters: letters, digits, ( ) [ ] space . / - ' @ _ */
+  ami_name: z
+    .string()
+    .min(3)
+    .max(128)
+    .regex(AMI_NAME, "may contain only letters, digits, spaces and ( ) [ ] . / - ' @ _"),
+  ami_description: z.string().optional(),
+  /** Regions to copy the AMI to, in parallel. */
+  ami_regions: z.array(z.string().min(1)).optional(),
+  /** KMS key per copy region, for encrypted copies. */
+  region_kms_key_ids: tagMap.optional(),
+  /** Account IDs allowed to launch the AMI. */
+  ami_users: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit account ID")).optional(),
+  /** Only `all` (public). */
+  ami_groups: z.array(z.literal("all")).optional(),
+  ami_org_arns: z.array(z.string().min(1)).optional(),
+  ami_ou_arns: z.array(z.string().min(1)).optional(),
+  /** Tags on the AMI in every region. */
+  tags: tagMap.optional(),
+  /** Tags on the AMI's snapshots in every region. */
+  snapshot_tags: tagMap.optional(),
+  snapshot_users: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit account ID")).optional(),
+  snapshot_groups: z.array(z.literal("all")).optional(),
+  /** Replace an existing AMI with the same name (in the build region and every `ami_regions`). @default false */
+  force_deregister: z.boolean().optional(),
+  /** With `force_deregister`: delete the replaced AMI's snapshots too. @default false */
+  force_delete_snapshot: z.boolean().optional(),
+  /** Copy the image encrypted (then drop the unencrypted one). @default false */
+  encrypt_boot: z.boolean().optional(),
+  /** KMS key for `encrypt_boot`. @default - the account's default EBS key */
+  kms_key_id: z.string().min(1).optional(),
+  /** `v2.0`: instances launched from the AMI require IMDSv2. @default - unset (the launch decides) */
+  imds_support: z.literal("v2.0").optional(),
+  /** RFC 3339 time after which the AMI is deprecated. */
+  deprecate_at: z.iso.datetime({ offset: true }).optional(),
+  /** Provision and tear down without creating an AMI (for testing provisioners). @default false */
+  skip_create_ami: z.boolean().optional(),
+  ami_block_device_mappings: z.array(blockDevice).optional(),
+
+  // The instance.
+  source_ami: z
+    .string()
+    .regex(/^ami-[0-9a-f]+$/, "must be an AMI ID (ami-…)")
+    .optional(),
+  source_ami_filter: singleBlock(amiFilterSchema).optional(),
+  instance_type: z.string().min(1).optional(),
+  iam_instance_profile: z.string().min(1).optional(),
+  user_data: z.string().optional(),
+  user_data_file: z.string().min(1).optional(),
+  /** Tags on the build instance. */
+  run_tags: tagMap.optional(),
+  /** Tags on the volumes launched with the build instance. */
+  run_volume_tags: tagMap.optional(),
+  launch_block_device_mappings: z.array(blockDevice).optional(),
+  associate_public_ip_address: z.boolean().optional(),
+  availability_zone: z.string().min(1).optional(),
+  ebs_optimized: z.boolean().optional(),
+  /** @default "stop" */
+  shutdown_behavior: z.enum(["stop", "terminate"]).optional(),
+  /** Instance metadata service; Kiln requires IMDSv2 tokens unless told otherwise. */
+  metadata_options: singleBlock(
+    z.strictObject({
+      /** @default "enabled" */
+      http_endpoint: z.enum(["enabled", "disabled"]).optional(),
+      /** @default "required" (Packer: "optional") */
+      http_tokens: z.enum(["required", "optional"]).optional(),
+      /** @default 1 */
+      http_put_response_hop_limit: z.number().int().min(1).max(64).optional(),
+      /** @default "disabled" */
+      instance_metadata_tags: z.enum(["enabled", "disabled"]).optional(),
+    }),
+  ).optional(),
+  /** The instance shuts itself down; wait for it instead of calling StopInstances. @default false */
+  disable_stop_instance: z.boolean().optional(),
+  /** Maximum hourly price, or `auto` (on-demand price cap); launches a spot instance. */
+  spot_price: z
+    .string()
+    .regex(/^(auto|\d+(\.\d+)?)$/, 'must be a price such as "0.05", or "auto"')
+    .optional(),
+  /** Instance types the spot request may use, in place of `instance_type`. */
+  spot_instance_types: z.array(z.string().min(1)).min(1).optional(),
+  /** Tags on the spot launch template. */
+  spot_tags: tagMap.optional(),
+
+  // Network.
+  vpc_id: z.string().min(1).optional(),
+  subnet_id: z.string().min(1).optional(),
+  subnet_filter: singleBlock(
+    z.strictObject({
+      filters: filterMap,
+      /** Pick the subnet with the most free addresses. @default false */
+      most_free: z.boolean().optional(),
+      /** Pick one at random. @default false */
+      random: z.boolean().optional(),
+    }),
+  ).optional(),
+  security_group_id: z.string().min(1).optional(),
+  security_group_ids: z.array(z.string().min(1)).min(1).optional(),
+  security_group_filter: singleBlock(z.strictObject({ filters: filterMap })).optional(),
+  /**
+   * Who may reach the communicator port through the temporary security group.
+   * @default - this machine's public address (/32), looked up; the build stops if that fails
+   */
+  temporary_security_group_source_cidrs: z.array(z.cidrv4().or(z.cidrv6())).min(1).optional(),
+  /** Accepted for Packer compatibility: Kiln always uses the public address when no CIDRs are given. */
+  temporary_security_group_source_public_ip: z.boolean().optional(),
+  /** @default "kiln_<build id>" */
+  temporary_key_pair_name: z.string().min(1).optional(),
+  /** @default "ed25519" (Packer: "rsa"; modern OpenSSH rejects ssh-rsa signatures) */
+  temporary_key_pair_type: z.enum(["ed25519", "rsa"]).optional(),
+  /** An existing EC2 key pair whose private key is `ssh_private_key_file`. */
+  ssh_keypair_name: z.string().min(1).optional(),
+  /** Which address of the instance to connect to. @default - public IP, else private IP */
+  ssh_interface: z.enum(["public_ip", "private_ip", "public_dns", "private_dns"]).optional(),
+});
+
+export type EbsConfig = z.infer<typeof ebsSchema>;
+
+export const DEFAULT_KEY_PAIR_TYPE = "ed25519";
+export const DEFAULT_SHUTDOWN_BEHAVIOR = "stop";
+export const DEFAULT_HTTP_TOKENS = "required";
+
+/** Whether the build creates its own security group (none of the `security_group_*` fields given). */
+export function usesTemporarySecurityGroup(config: EbsConfig): boolean {
+  return !config.security_group_id && !config.security_group_ids && !config.security_group_filter;
+}
+
+/** Whether the build creates a temporary key pair. */
+export function usesTemporaryKeyPair(config: EbsConfig): boolean {
+  return config.communicator !== "none" && !config.ssh_private_key_file && config.ssh_password === undefined;
+}
+
+/** Regions the image ends up in: the build region first, then each of `ami_regions` once. */
+export function imageRegions(config: Pick<EbsConfig, "region" | "ami_regions">): string[] {
+  return [...new Set([config.region, ...(config.ami_regions ?? [])])];
+}
+
+/** Cross-field checks Packer makes in `Prepare`, with messages that name the fields. */
+export function checkEbsConfig(c: EbsConfig): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  const add = (field: string, message: string) => problems.push({ field, message });
+  if (!c.source_ami && !c.source_ami_filter) add("source_ami", "is required (or set source_ami_filter)");
+  if (c.source_ami && c.source_ami_filter) add("source_ami_filter", "cannot be set together with source_ami");
+  if (!c.instance_type && !c.spot_instance_types) add("instance_type", "is required");
+  if (c.spot_instance_types && !c.spot_price) add("spot_instance_types", "requires spot_price");
+  if (c.instance_type && c.spot_instance_types) add("spot_instance_types", "cannot be set together with instance_type");
+  if (c.user_data !== undefined && c.user_data_file) add("user_data_file", "cannot be set together with user_data");
+  const groups = [c.security_group_id, c.security_group_ids, c.security_group_filter].filter(Boolean).length;
+  if (groups > 1)
+    add("security_group_ids", "set only one of security_group_id, security_group_ids, security_group_filter");
+  if (groups > 0 && c.temporary_security_group_source_cidrs)
+    add(
+      "temporary_security_group_source_cidrs",
+      "applies only to the temporary security group; remove it or the security_group_* field",
+    );
+  if (c.subnet_id && c.subnet_filter) add("subnet_filter", "cannot be set together with subnet_id");
+  if (c.subnet_filter?.most_free && c.subnet_filter.random)
+    add("subnet_filter.random", "cannot be set together with most_free");
+  if (c.vpc_id && !c.subnet_id && !c.subnet_filter) add("vpc_id", "requires subnet_id or subnet_filter");
+  if (c.kms_key_id && !c.encrypt_boot) add("kms_key_id", "requires encrypt_boot = true");
+  if (c.region_kms_key_ids && !c.encrypt_boot) add("region_kms_key_ids", "requires encrypt_boot = true");
+  if (c.ssh_keypair_name && !c.ssh_private_key_file) add("ssh_keypair_name", "requires ssh_private_key_file");
+  if (c.force_delete_snapshot && !c.force_deregister) add("force_delete_snapshot", "requires force_deregister = true");
+  if (c.communicator !== "none" && !c.ssh_username) add("ssh_username", "is required");
+  for (const region of Object.keys(c.region_kms_key_ids ?? {})) {
+    if (!imageRegions(c).includes(region)) add(`region_kms_key_ids.${region}`, "names a region not in ami_regions");
+  }
+  if (c.encrypt_boot && c.region_kms_key_ids) {
+    for (const region of c.ami_regions ?? []) {
+      if (region !== c.region && !c.region_kms_key_ids[region])
+        add("region_kms_key_ids", `needs a key for ${region} when encrypt_boot is set with region_kms_key_ids`);
+    }
+  }
+  if (c.access_key && !c.secret_key) add("secret_key", "is required with access_key");
+  if (c.secret_key && !c.access_key) add("access_key", "is required with secret_key");
+  return problems;
+}

@@ -1,0 +1,64 @@
+import type { Image, Instance } from "@aws-sdk/client-ec2";
+import type { BuilderRun } from "../../engine/context";
+import type { Step } from "../../engine/step";
+import type { Ec2Clients } from "./clients";
+import type { EbsConfig } from "./config";
+import type { PollSettings } from "./polling";
+
+/** An AMI this build made in one region, with its snapshots (empty until it is available). */
+export interface BuiltImage {
+  readonly region: string;
+  readonly imageId: string;
+  snapshotIds: string[];
+}
+
+/**
+ * What the amazon-ebs steps create and read. Each field is written by one step; cleanups read the
+ * fields of their own step. Names are recorded before the create call so a lost reply is still undone.
+ */
+export interface EbsState {
+  readonly ec2: Ec2Clients;
+  readonly poll: PollSettings;
+  /** CIDRs the temporary security group admits (pre-validate). */
+  sourceCidrs?: string[];
+  /** The AMI the instance boots from (source AMI). */
+  sourceImage?: Image;
+  /** Network (network step); undefined means the default VPC. */
+  vpcId?: string;
+  subnetId?: string;
+  availabilityZone?: string;
+  /** Temporary key pair (key-pair step). */
+  keyPair?: { readonly name: string; created: boolean; privateKey?: string };
+  /** Groups the instance joins (security-group step). */
+  securityGroupIds?: string[];
+  /** Temporary security group; `id` is unknown if the create reply was lost. */
+  tempSecurityGroup?: { readonly name: string; id?: string };
+  /** Spot launch template (run-instance step). */
+  launchTemplate?: { readonly name: string; id?: string };
+  /** Set once RunInstances/CreateFleet was sent: cleanup then also looks for the instance by tag. */
+  launchAttempted?: boolean;
+  instanceId?: string;
+  instance?: Instance;
+  /** Set once CreateImage was sent (create-AMI step). */
+  createAttempted?: boolean;
+  image?: BuiltImage;
+  /** The encrypted copy that replaces `image` with `encrypt_boot` (encrypt step). */
+  encryptAttempted?: boolean;
+  encrypted?: BuiltImage;
+  /** Copies by region; `imageId` is unknown if the CopyImage reply was lost (copy step). */
+  copies: Map<string, { imageId?: string; snapshotIds: string[] }>;
+}
+
+export type EbsRun = BuilderRun<EbsConfig, EbsState>;
+export type EbsStep = Step<EbsRun>;
+
+/** The artifact's images: the build region's (encrypted if asked) and every finished copy. */
+export function finalImages(state: EbsState, buildRegion: string): BuiltImage[] {
+  const own = state.encrypted ?? state.image;
+  const images: BuiltImage[] = own ? [own] : [];
+  for (const [region, copy] of state.copies) {
+    if (copy.imageId && region !== buildRegion)
+      images.push({ region, imageId: copy.imageId, snapshotIds: copy.snapshotIds });
+  }
+  return images;
+}

@@ -1,0 +1,33 @@
+import { DeleteVolumeCommand, DescribeVolumesCommand } from "@aws-sdk/client-ec2";
+import { awsCode, cleanupSignal } from "./polling";
+import type { EbsStep } from "./state";
+import { buildIdFilter } from "./tags";
+
+/**
+ * Cleanup only (Packer's StepCleanupVolumes): once the instance is terminated, deletes the volumes it
+ * was launched with that outlived it (`delete_on_termination = false`). Runs before run-instance so its
+ * cleanup runs after the instance is gone.
+ */
+export const cleanupVolumesStep: EbsStep = {
+  name: "amazon-ebs: leftover volumes",
+  async run() {},
+  async cleanup({ ctx, state }) {
+    if (!state.launchAttempted) return;
+    const ec2 = state.ec2.get();
+    const signal = cleanupSignal();
+    const out = await ec2.send(
+      new DescribeVolumesCommand({ Filters: [buildIdFilter(ctx.buildId), { Name: "status", Values: ["available"] }] }),
+      { abortSignal: signal },
+    );
+    for (const volume of out.Volumes ?? []) {
+      try {
+        await ec2.send(new DeleteVolumeCommand({ VolumeId: volume.VolumeId }), { abortSignal: signal });
+        ctx.reporter.info(`deleted volume ${volume.VolumeId}`);
+      } catch (error) {
+        if (awsCode(error) !== "InvalidVolume.NotFound") {
+          throw new Error(`deleting volume ${volume.VolumeId} failed: ${(error as Error).message}`, { cause: error });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,92 @@
+import { CreateImageCommand, CreateTagsCommand, waitUntilImageAvailable } from "@aws-sdk/client-ec2";
+import { toBlockDeviceMappings } from "./block-devices";
+import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
+import { cleanupSignal, IMAGE_WAIT, retryWhile, waitUntil } from "./polling";
+import type { EbsStep } from "./state";
+import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
+
+/**
+ * Creates the AMI from the stopped instance, waits until it is available and tags its snapshots. The
+ * AMI and snapshots carry the build ID at once and `tags`/`snapshot_tags`. Cleanup removes them when
+ * the build failed or was cancelled at any later point; a successful build keeps them.
+ */
+export const createAmiStep: EbsStep = {
+  name: "amazon-ebs: create AMI",
+  async run({ ctx, config, state }, signal) {
+    if (config.skip_create_ami) {
+      ctx.reporter.info("skip_create_ami: no AMI is created");
+      return;
+    }
+    const ec2 = state.ec2.get();
+    const instanceId = state.instanceId as string;
+    state.createAttempted = true;
+    // Right after a stop, EC2 can still refuse with "Instance is not in state stopped".
+    const out = await retryWhile(
+      ["IncorrectInstanceState"],
+      () =>
+        ec2.send(
+          new CreateImageCommand({
+            InstanceId: instanceId,
+            Name: config.ami_name,
+            Description: config.ami_description,
+            BlockDeviceMappings: toBlockDeviceMappings(config.ami_block_device_mappings),
+            TagSpecifications: [tagSpec("image", toTags(config.tags, buildIdTag(ctx.buildId)))],
+          }),
+          { abortSignal: signal },
+        ),
+      { signal, maxMs: 2 * 60_000 },
+    );
+    const imageId = out.ImageId as string;
+    state.image = { region: config.region, imageId, snapshotIds: [] };
+    ctx.reporter.info(`created AMI ${imageId}; waiting for it to become available`);
+
+    const described = await waitUntil(
+      waitUntilImageAvailable,
+      { ImageIds: [imageId] },
+      {
+        client: ec2,
+        settings: state.poll,
+        kind: IMAGE_WAIT,
+        signal,
+        reporter: ctx.reporter,
+        what: `AMI ${imageId} to be available`,
+      },
+    );
+    const snapshotIds = snapshotIdsOf(described.Images?.[0]);
+    state.image.snapshotIds = snapshotIds;
+    if (snapshotIds.length) {
+      await ec2.send(
+        new CreateTagsCommand({ Resources: snapshotIds, Tags: toTags(config.snapshot_tags, buildIdTag(ctx.buildId)) }),
+        { abortSignal: signal },
+      );
+    }
+    ctx.reporter.info(`AMI ${imageId} is available (snapshots: ${snapshotIds.join(", ") || "none"})`);
+  },
+
+  async cleanup({ ctx, config, state }, outcome) {
+    if (!outcome.failed && !outcome.cancelled) return;
+    if (!state.createAttempted) return;
+    const ec2 = state.ec2.get();
+    const signal = cleanupSignal();
+    let images = state.image ? [state.image] : [];
+    if (!images.length) {
+      // The CreateImage reply was lost: the AMI carries the build tag from its creation.
+      const found = await findOwnImages(
+        ec2,
+        [buildIdFilter(ctx.buildId), { Name: "name", Values: [config.ami_name] }],
+        signal,
+      );
+      images = found.map((i) => ({
+        region: config.region,
+        imageId: i.ImageId as string,
+        snapshotIds: snapshotIdsOf(i),
+      }));
+    }
+    for (const image of images) {
+      const snapshots = await deleteImage(ec2, image, { signal });
+      ctx.reporter.info(`deleted AMI ${image.imageId}${snapshots.length ? ` and ${snapshots.join(", ")}` : ""}`);
+    }
+    state.image = undefined;
+    state.createAttempted = false;
+  },
+};

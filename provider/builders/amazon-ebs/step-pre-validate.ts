@@ -1,0 +1,34 @@
+import { imageRegions, usesTemporarySecurityGroup } from "./config";
+import { findOwnImages } from "./images";
+import { publicSourceCidr } from "./public-ip";
+import type { EbsStep } from "./state";
+
+/**
+ * Checks that need AWS but create nothing, so a doomed build fails before it costs anything: the
+ * address the temporary security group admits, and that `ami_name` is free in every target region.
+ */
+export const preValidateStep: EbsStep = {
+  name: "amazon-ebs: pre-validate",
+  async run({ config, state }, signal) {
+    if (usesTemporarySecurityGroup(config) && config.communicator !== "none") {
+      state.sourceCidrs = config.temporary_security_group_source_cidrs ?? [
+        await publicSourceCidr(config.ssh_port ?? 22, signal),
+      ];
+    }
+    // Packer skips the name check in these cases: the old AMI is replaced, or no AMI is made.
+    if (config.skip_create_ami || config.force_deregister) return;
+    const found = await Promise.all(
+      imageRegions(config).map(async (region) => ({
+        region,
+        images: await findOwnImages(state.ec2.get(region), [{ Name: "name", Values: [config.ami_name] }], signal),
+      })),
+    );
+    const taken = found.filter((f) => f.images.length > 0);
+    if (taken.length) {
+      const where = taken.map((t) => `${t.images.map((i) => i.ImageId).join(", ")} in ${t.region}`).join("; ");
+      throw new Error(
+        `AMI name '${config.ami_name}' is already used by ${where}; choose another ami_name or set force_deregister = true`,
+      );
+    }
+  },
+};
