@@ -11,7 +11,7 @@ typecheck: setup
 	npx tsc -p tsconfig.json --noEmit
 
 lint: setup
-	npx biome check provider test bench scripts
+	npx biome check provider test bench scripts examples
 
 # Bakes an image end to end on this machine, no cloud account: see README "What the demo runs".
 demo: build

@@ -144,13 +144,15 @@ async function buildSource(
   const started = Date.now();
   const reporter = buildReporter(source.buildName, options.onEvent ?? (() => {}), redact);
   const { signal, dispose } = childSignal(options.signal, options.timeoutMs, `build '${source.buildName}'`);
-  reporter.emit({ type: "build-started" });
+  // Announced first: every temporary resource will carry it, so a caller can clean up after a kill.
+  const buildId = `kiln-${randomUUID().slice(0, 8)}`;
+  reporter.emit({ type: "build-started", buildId });
   let fingerprintValue = "";
   let reused = false;
   const artifacts: Artifact[] = [];
   try {
     fingerprintValue = await fingerprintSource(prepared, source, options.fingerprintExclude);
-    const ctx = newContext(prepared, source, options, reporter, redact, fingerprintValue);
+    const ctx = newContext(prepared, source, options, reporter, redact, fingerprintValue, buildId);
     const existing =
       options.force || !source.builder.findExisting
         ? undefined
@@ -210,12 +212,13 @@ function newContext(
   reporter: BuildReporter,
   redact: (text: string) => string,
   fingerprintValue: string,
+  buildId: string,
 ): BuildContext {
   return {
     buildName: source.buildName,
     sourceName: source.spec.name,
     builderType: source.spec.type,
-    buildId: `kiln-${randomUUID().slice(0, 8)}`,
+    buildId,
     runUuid: options.runUuid,
     fingerprint: fingerprintValue,
     baseDir: prepared.baseDir,

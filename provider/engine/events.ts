@@ -5,7 +5,13 @@ import type { Artifact } from "./artifact";
  * IaC resources stream them to the deployment display. Text in events is already redacted.
  */
 export type BuildEvent =
-  | { readonly type: "build-started"; readonly build: string; readonly time: number }
+  | {
+      readonly type: "build-started";
+      readonly build: string;
+      /** Tag value (`kiln:build-id`) on every resource this build creates: how leftovers of a killed build are found. */
+      readonly buildId: string;
+      readonly time: number;
+    }
   | {
       readonly type: "step-started";
       readonly build: string;

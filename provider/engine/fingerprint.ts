@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { sensitiveCommunicatorFields } from "../communicator/config";
 import type { PreparedBuild, PreparedSource } from "../spec/prepare";
 import { selectedBy } from "../spec/prepare";
 
@@ -27,7 +28,15 @@ export async function fingerprintSource(
   source: PreparedSource,
   extraExclude: readonly string[] = [],
 ): Promise<string> {
-  const excluded = new Set([...CONNECTION_ONLY_FIELDS, ...(source.builder.fingerprintExclude ?? []), ...extraExclude]);
+  // Secrets stay out too: the fingerprint is written to image tags, and a hash of a short password is
+  // a password.
+  const excluded = new Set([
+    ...CONNECTION_ONLY_FIELDS,
+    ...sensitiveCommunicatorFields,
+    ...(source.builder.sensitiveFields ?? []),
+    ...(source.builder.fingerprintExclude ?? []),
+    ...extraExclude,
+  ]);
   const builderConfig = Object.fromEntries(Object.entries(source.spec.config).filter(([key]) => !excluded.has(key)));
   const applicable = build.provisioners.filter((p) =>
     selectedBy({ buildName: source.buildName, spec: source.spec }, p.spec.only, p.spec.except),

@@ -6,7 +6,7 @@ import { BuildFailedError, build } from "../../provider/engine/build";
 import { CancelledError, ConfigError } from "../../provider/engine/errors";
 import type { BuildEvent } from "../../provider/engine/events";
 import type { BuildSpec, ProvisionerSpec } from "../../provider/spec/types";
-import { type SshdHandle, processesMatching, startSshd } from "../fixtures/sshd";
+import { processesMatching, type SshdHandle, startSshd } from "../fixtures/sshd";
 
 // Every build here runs against a real OpenSSH server on loopback through the null builder.
 let sshd: SshdHandle;
@@ -44,18 +44,29 @@ function spec(provisioners: ProvisionerSpec[], extra: Partial<BuildSpec> = {}): 
 
 function recorder() {
   const events: BuildEvent[] = [];
-  return { events, onEvent: (e: BuildEvent) => events.push(e), lines: () => events.flatMap((e) => (e.type === "output" ? [e.line] : [])) };
+  return {
+    events,
+    onEvent: (e: BuildEvent) => events.push(e),
+    lines: () => events.flatMap((e) => (e.type === "output" ? [e.line] : [])),
+  };
 }
 
 describe("null builder against a real sshd", () => {
   it("runs inline, script and scripts with environment, in order, streaming output", async () => {
-    writeFileSync(join(work, "one.sh"), "#!/bin/sh\necho \"one $GREETING\"\n");
-    writeFileSync(join(work, "two.sh"), "#!/bin/sh\necho \"two $PACKER_BUILD_NAME $PACKER_BUILDER_TYPE\"\n");
+    writeFileSync(join(work, "one.sh"), '#!/bin/sh\necho "one $GREETING"\n');
+    writeFileSync(join(work, "two.sh"), '#!/bin/sh\necho "two $PACKER_BUILD_NAME $PACKER_BUILDER_TYPE"\n');
     const out = join(work, "out.txt");
     const rec = recorder();
     const result = await build(
       spec([
-        { type: "shell", config: { inline: ["echo first", `echo "$A and $B" > ${out}`], environment_vars: ["A=it's"], env: { B: "$HOME" } } },
+        {
+          type: "shell",
+          config: {
+            inline: ["echo first", `echo "$A and $B" > ${out}`],
+            environment_vars: ["A=it's"],
+            env: { B: "$HOME" },
+          },
+        },
         { type: "shell", config: { script: "one.sh", environment_vars: ["GREETING=hello"] } },
         { type: "shell", config: { scripts: ["two.sh"] } },
       ]),
@@ -77,7 +88,7 @@ describe("null builder against a real sshd", () => {
         {
           type: "shell",
           config: {
-            inline: ["echo $0 > " + join(work, "shebang.txt"), "exit 3"],
+            inline: [`echo $0 > ${join(work, "shebang.txt")}`, "exit 3"],
             inline_shebang: "/bin/bash -e",
             execute_command: "chmod +x {{ .Path }}; {{ .Vars }} sudo -n true 2>/dev/null; {{.Path}}",
             remote_path: remote,
@@ -155,7 +166,11 @@ describe("null builder against a real sshd", () => {
     const marker = join(work, "never");
     const error = await build(
       spec([
-        { type: "shell", config: { inline: ["echo about to fail >&2", "exit 7"] }, where: { file: "web.pkr.hcl", line: 12, column: 3 } },
+        {
+          type: "shell",
+          config: { inline: ["echo about to fail >&2", "exit 7"] },
+          where: { file: "web.pkr.hcl", line: 12, column: 3 },
+        },
         { type: "shell", config: { inline: [`touch ${marker}`] } },
       ]),
     ).catch((e: unknown) => e);
@@ -183,9 +198,9 @@ describe("null builder against a real sshd", () => {
     expect(readFileSync(counter, "utf8").split("\n").filter(Boolean)).toHaveLength(3);
 
     const marker = `kiln-timeout-${Date.now()}`;
-    const error = await build(spec([{ type: "shell", config: { inline: [`sleep 300 # ${marker}`] }, timeout: "1s" }])).catch(
-      (e: unknown) => e,
-    );
+    const error = await build(
+      spec([{ type: "shell", config: { inline: [`sleep 300 # ${marker}`] }, timeout: "1s" }]),
+    ).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/timed out after 1s/);
     await expectNoProcess(marker);
   });
@@ -198,7 +213,8 @@ describe("null builder against a real sshd", () => {
       signal: controller.signal,
       onEvent: (e) => {
         rec.onEvent(e);
-        if (e.type === "output" && e.line === "started") setTimeout(() => controller.abort(new CancelledError("Ctrl-C")), 200);
+        if (e.type === "output" && e.line === "started")
+          setTimeout(() => controller.abort(new CancelledError("Ctrl-C")), 200);
       },
     });
     const error = await running.catch((e: unknown) => e);
@@ -242,7 +258,8 @@ describe("null builder against a real sshd", () => {
       },
       { onEvent: rec.onEvent, parallelBuilds: 2 },
     );
-    const linesOf = (build: string) => rec.events.flatMap((e) => (e.type === "output" && e.build === build ? [e.line] : []));
+    const linesOf = (build: string) =>
+      rec.events.flatMap((e) => (e.type === "output" && e.build === build ? [e.line] : []));
     expect(linesOf("null.target")).toEqual(["for-all", "not-second"]);
     expect(linesOf("null.second")).toEqual(["for-all", "only-second"]);
   });
@@ -261,9 +278,12 @@ describe("null builder against a real sshd", () => {
 
   it("sensitive values never reach events", async () => {
     const rec = recorder();
-    await build(spec([{ type: "shell", config: { inline: ["echo token=s3cr3t-value"] } }], { sensitiveValues: ["s3cr3t-value"] }), {
-      onEvent: rec.onEvent,
-    });
+    await build(
+      spec([{ type: "shell", config: { inline: ["echo token=s3cr3t-value"] } }], { sensitiveValues: ["s3cr3t-value"] }),
+      {
+        onEvent: rec.onEvent,
+      },
+    );
     const all = JSON.stringify(rec.events);
     expect(all).not.toContain("s3cr3t-value");
     expect(rec.lines()).toContain("token=<sensitive>");
@@ -272,7 +292,11 @@ describe("null builder against a real sshd", () => {
   it("bad specs fail before connecting, naming block, field and line", async () => {
     const error = await build(
       spec([
-        { type: "shell", config: { inline: ["true"], scirpt: "x.sh" }, fieldLocations: { scirpt: { file: "a.pkr.hcl", line: 9, column: 5 } } },
+        {
+          type: "shell",
+          config: { inline: ["true"], scirpt: "x.sh" },
+          fieldLocations: { scirpt: { file: "a.pkr.hcl", line: 9, column: 5 } },
+        },
         { type: "shell", config: { script: "missing.sh" }, where: { file: "a.pkr.hcl", line: 14 } },
         { type: "nope", config: {} },
       ]),

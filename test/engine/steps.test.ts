@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sleep } from "../../provider/engine/abort";
 import { CancelledError, CleanupError, StepError } from "../../provider/engine/errors";
 import { type BuildEvent, buildReporter } from "../../provider/engine/events";
-import { type Step, runSteps } from "../../provider/engine/step";
+import { runSteps, type Step } from "../../provider/engine/step";
 
 // Steps that really create and delete files, so "nothing left behind" is checked on disk.
 interface State {
@@ -33,7 +33,12 @@ function fileStep(name: string, behaviour: "ok" | "fail" | "hang" = "ok"): Step<
 describe("runSteps", () => {
   let state: State;
   let events: BuildEvent[];
-  const reporter = () => buildReporter("null.test", (e) => events.push(e), (t) => t);
+  const reporter = () =>
+    buildReporter(
+      "null.test",
+      (e) => events.push(e),
+      (t) => t,
+    );
 
   beforeEach(() => {
     state = { dir: mkdtempSync(join(tmpdir(), "kiln-steps-")), created: [] };
@@ -46,7 +51,9 @@ describe("runSteps", () => {
       signal: new AbortController().signal,
       reporter: reporter(),
     });
-    const order = events.filter((e) => e.type === "step-started" || e.type === "cleanup-started").map((e) => `${e.type}:${"step" in e ? e.step : ""}`);
+    const order = events
+      .filter((e) => e.type === "step-started" || e.type === "cleanup-started")
+      .map((e) => `${e.type}:${"step" in e ? e.step : ""}`);
     expect(order).toEqual([
       "step-started:a",
       "step-started:b",
