@@ -1,0 +1,181 @@
+import { randomUUID } from "node:crypto";
+import type { Artifact } from "../engine/artifact";
+import { BuildFailedError, type BuildOutcome, build, prepareAll } from "../engine/build";
+import { destroyArtifact } from "../engine/destroy";
+import { CleanupError, errorMessage } from "../engine/errors";
+import type { EventSink } from "../engine/events";
+import { makeRedactor } from "../engine/redact";
+import { parseDuration } from "../util/duration";
+import { consoleSink, type LineWriter, say } from "./console";
+import { fingerprintExcludeFor } from "./fingerprint";
+import { type Holder, imageStore } from "./images";
+import { type BakedImageInputs, type BakedImageOutputs, INPUT_KEYS } from "./inputs";
+import { type Janitor, janitorPlan, startJanitor } from "./janitor";
+import { imagesOf, manifestOf, primaryImageId } from "./outputs";
+import { type ImageSpec, imageNameOf, imageSpec, withUniqueName } from "./to-spec";
+
+export const DEFAULT_TIMEOUT = "2h";
+/** Budget for removing a half-made image after a failure, independent of the (possibly spent) build's. */
+const UNDO_TIMEOUT_MS = 15 * 60_000;
+
+export interface OperationContext {
+  readonly signal: AbortSignal;
+  readonly write: LineWriter;
+}
+
+/**
+ * Bakes the image, or adopts one baked earlier from identical content (`reuse`), and marks it as held
+ * by this resource. On failure nothing is left: the engine removes the build's temporary resources, and
+ * an image made before a later step failed is deleted here. Only if that deletion fails too is the
+ * resource recorded as partially created, so `pulumi destroy` can retry it.
+ */
+export async function createImage(
+  inputs: BakedImageInputs,
+  { signal, write }: OperationContext,
+): Promise<{ id: string; outs: BakedImageOutputs }> {
+  const image = withUniqueName(await imageSpec(inputs));
+  const redact = makeRedactor(prepareAll([image.spec]).flatMap((p) => p.secrets));
+  const holder: Holder = { key: randomUUID().replaceAll("-", "").slice(0, 16), owner: inputs.owner };
+  const config = image.source.config;
+
+  const guard = janitorGuard(image, signal, write);
+  let outcome: BuildOutcome;
+  let runUuid: string;
+  try {
+    const result = await build(image.spec, {
+      signal,
+      onEvent: guard.watch(consoleSink(write)),
+      force: !inputs.reuse,
+      timeoutMs: parseDuration(inputs.timeout ?? DEFAULT_TIMEOUT),
+      fingerprintExclude: fingerprintExcludeFor(image),
+    });
+    outcome = result.builds[0] as BuildOutcome;
+    runUuid = result.runUuid;
+  } catch (error) {
+    const made = error instanceof BuildFailedError ? madeImages(error.builds, image) : [];
+    await undo(made, image, inputs, holder, redact, write, error);
+    guard.done(error);
+    throw new Error(redact(`BakedImage build failed: ${errorMessage(error)}`), { cause: error });
+  }
+  guard.done();
+
+  const artifact = outcome.artifacts[0] as Artifact;
+  try {
+    await imageStore(image.source.type).hold({ artifact, config }, holder, { baked: !outcome.reused }, signal);
+  } catch (error) {
+    await undo(outcome.reused ? [] : [artifact], image, inputs, holder, redact, write, error);
+    throw new Error(redact(`BakedImage: marking ${artifact.id} as held failed: ${errorMessage(error)}`), {
+      cause: error,
+    });
+  }
+  if (outcome.fingerprint !== inputs.fingerprint) {
+    say(
+      write,
+      `${outcome.name}: the build's fingerprint ${outcome.fingerprint} differs from the program's ${inputs.fingerprint}; did a file change during the update?`,
+      "stderr",
+    );
+  }
+  const outs = outputs(inputs, image, { artifact, holder, adopted: outcome.reused, runUuid, redact });
+  return { id: idOf(outs), outs };
+}
+
+/**
+ * Starts the janitor when the operation is interrupted (the provider may be killed before its cleanup
+ * ends), and releases it once the build's own cleanup has finished without a cleanup error.
+ */
+function janitorGuard(image: ImageSpec, signal: AbortSignal, write: LineWriter) {
+  const buildIds: string[] = [];
+  let janitor: Janitor | undefined;
+  const start = () => {
+    const plan = janitorPlan(image.source, buildIds);
+    if (!plan) return;
+    janitor = startJanitor(plan);
+    say(
+      write,
+      `if this process is killed, process ${janitor.pid} finishes the cleanup (log: ${janitor.log})`,
+      "stderr",
+    );
+  };
+  signal.addEventListener("abort", start, { once: true });
+  return {
+    watch:
+      (sink: EventSink): EventSink =>
+      (event) => {
+        if (event.type === "build-started") buildIds.push(event.buildId);
+        sink(event);
+      },
+    done(error?: unknown) {
+      signal.removeEventListener("abort", start);
+      const cleanupFailed =
+        error instanceof BuildFailedError && error.builds.some((b) => b.error instanceof CleanupError);
+      if (!cleanupFailed) janitor?.release();
+    },
+  };
+}
+
+/** Images of this source the failed build made (not adopted ones: those belong to their holders). */
+function madeImages(builds: readonly BuildOutcome[], image: ImageSpec): Artifact[] {
+  return builds.flatMap((b) => (b.reused ? [] : b.artifacts.filter((a) => a.builderType === image.source.type)));
+}
+
+async function undo(
+  made: readonly Artifact[],
+  image: ImageSpec,
+  inputs: BakedImageInputs,
+  holder: Holder,
+  redact: (text: string) => string,
+  write: LineWriter,
+  cause: unknown,
+): Promise<void> {
+  for (const artifact of made) {
+    say(write, `${artifact.buildName}: the build failed after making ${artifact.id}; deleting it`);
+    try {
+      await destroyArtifact(artifact, { config: image.source.config, signal: AbortSignal.timeout(UNDO_TIMEOUT_MS) });
+    } catch (error) {
+      // Record what exists, so Pulumi tracks it and a later delete removes it (the host reads these fields).
+      const outs = outputs(inputs, image, { artifact, holder, adopted: false, runUuid: "", redact });
+      throw Object.assign(
+        new Error(
+          redact(
+            `BakedImage build failed (${errorMessage(cause)}) and deleting ${artifact.id} failed too (${errorMessage(error)}); it is kept in the stack so that \`pulumi destroy\` can retry`,
+          ),
+        ),
+        { id: idOf(outs), properties: outs, reasons: [redact(errorMessage(cause))] },
+      );
+    }
+  }
+}
+
+function outputs(
+  inputs: BakedImageInputs,
+  image: ImageSpec,
+  made: { artifact: Artifact; holder: Holder; adopted: boolean; runUuid: string; redact: (text: string) => string },
+): BakedImageOutputs {
+  const { artifact } = made;
+  const { images, snapshotIds } = imagesOf(artifact);
+  const now = new Date();
+  const config = image.source.config;
+  const echoed = Object.fromEntries(INPUT_KEYS.map((key) => [key, inputs[key]]));
+  const outs = {
+    ...echoed,
+    holder: made.holder.key,
+    adopted: made.adopted,
+    artifact,
+    source: { type: image.source.type, name: image.source.name, config },
+    imageId: primaryImageId(artifact, typeof config.region === "string" ? config.region : undefined),
+    artifactId: artifact.id,
+    images,
+    snapshotIds,
+    imageName: imageNameOf(image.source),
+    buildName: artifact.buildName,
+    buildTime: now.toISOString(),
+    manifest: manifestOf(image.spec, image.source.name, artifact, made.runUuid, now, made.redact),
+  };
+  // Pulumi's wire format has no `undefined`.
+  return JSON.parse(JSON.stringify(outs)) as BakedImageOutputs;
+}
+
+/** The resource ID: the image ID where there is one, else a key unique to this resource. */
+export function idOf(outs: Pick<BakedImageOutputs, "images" | "imageId" | "holder">): string {
+  return Object.keys(outs.images).length ? outs.imageId : `kiln-${outs.holder}`;
+}

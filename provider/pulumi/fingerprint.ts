@@ -1,0 +1,21 @@
+import { fingerprint } from "../engine/build";
+import { traitsOf } from "./builders";
+import { buildNameOf, type ImageSpec } from "./to-spec";
+
+/** Config fields the resource handles itself, left out of the engine's fingerprint for this builder. */
+export function fingerprintExcludeFor(image: ImageSpec): readonly string[] {
+  return traitsOf(image.source.type).notContent;
+}
+
+/**
+ * The image's content fingerprint: the engine's (builder config, provisioners, bytes of every file they
+ * upload or run) without the fields the resource updates in place or that only concern the build
+ * machine. The engine computes the same value during the build and tags the image with it, which is how
+ * `reuse` finds an image baked from identical content. Validates the spec first (throws ConfigError).
+ */
+export async function contentFingerprint(image: ImageSpec): Promise<string> {
+  const all = await fingerprint(image.spec, { fingerprintExclude: fingerprintExcludeFor(image) });
+  const value = all[buildNameOf(image)];
+  if (!value) throw new Error(`no fingerprint for ${buildNameOf(image)} (got ${Object.keys(all).join(", ")})`);
+  return value;
+}

@@ -1,0 +1,111 @@
+import { CreateTagsCommand, DeleteTagsCommand, type EC2Client, type Tag } from "@aws-sdk/client-ec2";
+import { type EbsArtifactDetails, parseDetails } from "../../builders/amazon-ebs/artifact";
+import { accessFrom, Ec2Clients } from "../../builders/amazon-ebs/clients";
+import { describeImage } from "../../builders/amazon-ebs/images";
+import { awsCode } from "../../builders/amazon-ebs/polling";
+import {
+  BAKED_TAG,
+  HOLDER_TAG_PREFIX,
+  holderTag,
+  type ImageStore,
+  type ImageTarget,
+  TAG_PREFIX,
+  type TagChange,
+} from "./types";
+
+/** AMIs: holder tags on the AMI in every region; `retag` also reaches each region's snapshots. */
+export const amazonEbsStore: ImageStore = {
+  async hold(target, holder, { baked }, signal) {
+    await eachRegion(target, async (ec2, region, imageId) => {
+      const tags: Tag[] = [{ Key: holderTag(holder), Value: holder.owner }];
+      if (baked) tags.push({ Key: BAKED_TAG, Value: "true" });
+      await ec2.send(new CreateTagsCommand({ Resources: [imageId], Tags: tags }), { abortSignal: signal });
+      // An adopted image may be going away under us (its last holder deleting it): check it is still there.
+      const image = await describeImage(ec2, imageId, signal);
+      if (!image || image.State === "deregistered") {
+        throw new Error(`${imageId} in ${region} was deregistered while being adopted; run the update again`);
+      }
+    });
+  },
+
+  async release(target, holder, signal) {
+    const others = new Set<string>();
+    let exists = false;
+    let baked = false;
+    await eachRegion(target, async (ec2, _region, imageId) => {
+      try {
+        await ec2.send(new DeleteTagsCommand({ Resources: [imageId], Tags: [{ Key: holderTag(holder) }] }), {
+          abortSignal: signal,
+        });
+      } catch (error) {
+        if (!isGone(error)) throw error;
+      }
+      const image = await describeImage(ec2, imageId, signal);
+      if (!image || image.State === "deregistered") return;
+      exists = true;
+      for (const tag of image.Tags ?? []) {
+        if (tag.Key === BAKED_TAG) baked = true;
+        if (tag.Key?.startsWith(HOLDER_TAG_PREFIX) && tag.Key !== holderTag(holder)) others.add(tag.Value || tag.Key);
+      }
+    });
+    return { exists, baked, others: [...others].sort() };
+  },
+
+  async retag(target, change, signal) {
+    const details = parseDetails(target.artifact);
+    await eachRegion(target, async (ec2, region, imageId) => {
+      await applyTags(ec2, [imageId], change.image, signal);
+      await applyTags(ec2, [...(details.snapshots[region] ?? [])], change.snapshots, signal);
+    });
+  },
+
+  async exists(target, signal) {
+    const details = parseDetails(target.artifact);
+    const region = details.buildRegion || Object.keys(details.amis)[0];
+    const imageId = region ? details.amis[region] : undefined;
+    if (!region || !imageId) return false;
+    return withClients(target, details, async (clients) => {
+      const image = await describeImage(clients.get(region), imageId, signal);
+      return image !== undefined && image.State !== "deregistered";
+    });
+  },
+};
+
+async function applyTags(ec2: EC2Client, resources: string[], change: TagChange, signal: AbortSignal): Promise<void> {
+  if (!resources.length) return;
+  const set = Object.entries(change.set).map(([Key, Value]) => ({ Key, Value }));
+  const remove = change.remove.filter((key) => !key.startsWith(TAG_PREFIX)).map((Key) => ({ Key }));
+  if (set.length) await ec2.send(new CreateTagsCommand({ Resources: resources, Tags: set }), { abortSignal: signal });
+  if (remove.length) {
+    await ec2.send(new DeleteTagsCommand({ Resources: resources, Tags: remove }), { abortSignal: signal });
+  }
+}
+
+/** Runs `fn` for the AMI of every region of the artifact, in parallel, with one client per region. */
+async function eachRegion(
+  target: ImageTarget,
+  fn: (ec2: EC2Client, region: string, imageId: string) => Promise<void>,
+): Promise<void> {
+  const details = parseDetails(target.artifact);
+  await withClients(target, details, (clients) =>
+    Promise.all(Object.entries(details.amis).map(([region, imageId]) => fn(clients.get(region), region, imageId))),
+  );
+}
+
+async function withClients<T>(
+  target: ImageTarget,
+  details: EbsArtifactDetails,
+  fn: (clients: Ec2Clients) => Promise<T>,
+): Promise<T> {
+  const clients = new Ec2Clients(accessFrom(target.config, details.buildRegion || undefined));
+  try {
+    return await fn(clients);
+  } finally {
+    clients.destroy();
+  }
+}
+
+function isGone(error: unknown): boolean {
+  const code = awsCode(error);
+  return code === "InvalidAMIID.NotFound" || code === "InvalidAMIID.Unavailable" || code === "InvalidID";
+}

@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join } from "node:path";
+import { imageRegions } from "../builders/amazon-ebs/config";
+import type { SourceSpec } from "../spec/types";
+
+/** What the janitor removes: every resource tagged with one of the build IDs, in every region. */
+export interface JanitorPlan {
+  readonly builderType: string;
+  readonly buildIds: readonly string[];
+  readonly regions: readonly string[];
+  /** The source's config: credentials and endpoint (sent over a pipe, never on a command line). */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface Janitor {
+  readonly pid: number;
+  readonly log: string;
+  /** The build's own cleanup finished: the janitor exits without doing anything. */
+  release(): void;
+}
+
+/** Builders whose leftovers the janitor knows how to find by build ID; undefined for the others. */
+export function janitorPlan(source: SourceSpec, buildIds: readonly string[]): JanitorPlan | undefined {
+  if (source.type !== "amazon-ebs" || !buildIds.length || typeof source.config.region !== "string") return undefined;
+  const regions = imageRegions({
+    region: source.config.region,
+    ami_regions: Array.isArray(source.config.ami_regions) ? (source.config.ami_regions as string[]) : undefined,
+  });
+  return { builderType: source.type, buildIds, regions, config: source.config };
+}
+
+/**
+ * Pulumi kills an interrupted plugin a few seconds after its SIGINT: too soon for a build to terminate
+ * its instance and then delete the security group and key pair. So on interruption a detached process
+ * (its own session: the kill of the plugin's process group does not reach it) waits on a pipe from this
+ * one. If this process ends before calling `release`, the pipe closes and the janitor removes everything
+ * tagged with the build IDs, as `kiln cleanup --build-id` would.
+ */
+export function startJanitor(plan: JanitorPlan): Janitor {
+  const main = join(__dirname, `janitor-main${extname(__filename)}`);
+  const log = join(tmpdir(), `kiln-janitor-${plan.buildIds.join("-")}.log`);
+  const fd = openSync(log, "a");
+  const child = spawn(process.execPath, [...process.execArgv, main], { detached: true, stdio: ["pipe", fd, fd] });
+  closeSync(fd);
+  child.stdin?.write(`${JSON.stringify(plan)}\n`);
+  // Neither the child nor the pipe may keep this process alive.
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return {
+    pid: child.pid ?? 0,
+    log,
+    release: () => child.stdin?.end("done\n"),
+  };
+}
