@@ -91,7 +91,9 @@ async function main() {
       console.log(c.name);
       console.log(`  packer  median ${p.toFixed(2)} s   peak RSS ${(pm / 1024).toFixed(0)} MiB`);
       console.log(`  kiln    median ${k.toFixed(2)} s   peak RSS ${(km / 1024).toFixed(0)} MiB`);
-      console.log(`  ratio kiln/packer: time ${ratio.toFixed(3)} (target ≤ ${c.target}: ${ok ? "met" : "MISSED"}), memory ${(km / pm).toFixed(2)}\n`);
+      console.log(
+        `  ratio kiln/packer: time ${ratio.toFixed(3)} (target ≤ ${c.target}: ${ok ? "met" : "MISSED"}), memory ${(km / pm).toFixed(2)}\n`,
+      );
     }
   } finally {
     await sshd.stop();

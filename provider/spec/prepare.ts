@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { builders } from "../builders/registry";
 import type { Builder } from "../builders/types";
@@ -81,6 +82,7 @@ export function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}): Pre
     if (!config) continue;
     problems.push(...(builder.check?.(config) ?? []).map((p) => checkProblem(block, source, p)));
     problems.push(...missingFiles(block, source, builder.localInputs?.(config, baseDir) ?? []));
+    problems.push(...missingKeyFiles(block, source, baseDir));
     for (const field of [...sensitiveCommunicatorFields, ...(builder.sensitiveFields ?? [])]) {
       const value = (source.config as Record<string, unknown>)[field];
       if (typeof value === "string") secrets.add(value);
@@ -180,6 +182,19 @@ function missingFiles(block: string, located: Located, paths: readonly string[])
   return paths
     .filter((p) => !existsSync(p))
     .map((p) => ({ field: block, message: `file not found: ${p}`, where: located.where }));
+}
+
+/** Key files the communicator will read: checked now so a typo fails before any machine starts. */
+function missingKeyFiles(block: string, source: SourceSpec, baseDir: string): ConfigProblem[] {
+  return (["ssh_private_key_file", "ssh_bastion_private_key_file"] as const).flatMap((field) => {
+    const value = source.config[field];
+    if (typeof value !== "string" || existsSync(resolvePath(baseDir, expandHome(value)))) return [];
+    return [checkProblem(block, source, { field, message: `file not found: ${value}` })];
+  });
+}
+
+function expandHome(path: string): string {
+  return path.startsWith("~/") ? `${homedir()}${path.slice(1)}` : path;
 }
 
 function unknownPlugin(block: string, kind: string, type: string, known: string[], located: Located): ConfigProblem {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SshdHandle, processesMatching, startSshd } from "../fixtures/sshd";
+import { processesMatching, type SshdHandle, startSshd } from "../fixtures/sshd";
 
 // The CLI as users run it: the compiled `kiln` (make test builds first) in a child process.
 const KILN = resolve(__dirname, "../../dist/provider/cli/main.js");
@@ -59,7 +59,10 @@ function kiln(args: string[], onStdout?: (text: string, child: ChildProcess) => 
 
 describe("kiln CLI", () => {
   it("validate accepts a good template and builds nothing", async () => {
-    const path = template("ok.pkr.hcl", `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["touch ${dir}/ran"]\n  }\n}\n`);
+    const path = template(
+      "ok.pkr.hcl",
+      `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["touch ${dir}/ran"]\n  }\n}\n`,
+    );
     const run = await kiln(["validate", path]);
     expect(run.stdout).toContain("The configuration is valid.");
     expect(run.code).toBe(0);
@@ -89,16 +92,29 @@ describe("kiln CLI", () => {
   });
 
   it("--json prints one event per line", async () => {
-    const path = template("json.pkr.hcl", `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["echo json"]\n  }\n}\n`);
+    const path = template(
+      "json.pkr.hcl",
+      `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["echo json"]\n  }\n}\n`,
+    );
     const run = await kiln(["build", "--json", path]);
-    const events = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
-    expect(events.find((e) => e.type === "output")).toMatchObject({ build: "null.box", line: "json", stream: "stdout" });
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(events.find((e) => e.type === "output")).toMatchObject({
+      build: "null.box",
+      line: "json",
+      stream: "stdout",
+    });
     expect(events.at(-1)).toMatchObject({ type: "build-finished", ok: true });
     expect(run.code).toBe(0);
   });
 
   it("a failing build exits 1 naming the provisioner's file and line", async () => {
-    const path = template("fail.pkr.hcl", `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["exit 4"]\n  }\n}\n`);
+    const path = template(
+      "fail.pkr.hcl",
+      `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["exit 4"]\n  }\n}\n`,
+    );
     const run = await kiln(["build", path]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`(${path}:9:3)`);
