@@ -1,6 +1,14 @@
+import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // Examples import the package by name, as users do; tests run them against the sources.
+  resolve: {
+    alias: [
+      { find: /^kiln\/pulumi$/, replacement: resolve(__dirname, "provider/pulumi/index.ts") },
+      { find: /^kiln$/, replacement: resolve(__dirname, "provider/index.ts") },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts", "provider/**/*.test.ts", "constructs/**/*.test.ts"],
     testTimeout: 60_000,

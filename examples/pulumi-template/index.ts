@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BakedImage } from "kiln/dist/provider/pulumi";
+import { BakedImage } from "kiln/pulumi";
 
 const config = new pulumi.Config();
 

@@ -8,7 +8,7 @@ export async function runValidateCommand(template: string, opts: TemplateCliOpti
   try {
     const options = loadOptionsFrom(opts);
     const loaded = await loadTemplate(template, options);
-    prepareAll(loaded.builds, options);
+    await prepareAll(loaded.builds, options);
     process.stdout.write("The configuration is valid.\n");
     return 0;
   } catch (error) {

@@ -25,7 +25,10 @@ export interface BuildContext {
   readonly buildId: string;
   /** Packer's `packer_run_uuid`: one per `kiln build` invocation, shared by its parallel builds. */
   readonly runUuid: string;
-  /** Content fingerprint of the build's inputs (spec + bytes of every uploaded or executed file). */
+  /**
+   * Content fingerprint of the build's inputs (spec + bytes of every uploaded or executed file). Computed
+   * for builders that can reuse an artifact (`findExisting`); empty for the others.
+   */
   readonly fingerprint: string;
   /** Directory relative paths in the build resolve against (the template's directory). */
   readonly baseDir: string;

@@ -10,7 +10,7 @@ export async function destroyArtifact(
   artifact: Artifact,
   options: { signal?: AbortSignal; reporter?: BuildReporter; config?: unknown } = {},
 ): Promise<void> {
-  const destroyer = destroyers[artifact.builderType];
+  const destroyer = await destroyers.get(artifact.builderType);
   if (!destroyer) return;
   await destroyer(artifact, {
     signal: options.signal ?? new AbortController().signal,

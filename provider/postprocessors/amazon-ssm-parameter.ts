@@ -34,6 +34,7 @@ export type SsmParameterConfig = z.infer<typeof schema>;
 export const amazonSsmParameter: PostProcessor<SsmParameterConfig> = {
   type: "amazon-ssm-parameter",
   schema,
+  sensitiveFields: ["secret_key", "token"],
   check(config) {
     if (config.access_key && !config.secret_key)
       return [{ field: "secret_key", message: "is required with access_key" }];

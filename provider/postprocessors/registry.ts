@@ -1,3 +1,4 @@
+import { lazyRegistry } from "../util/lazy-registry";
 import { checksumPostProcessor } from "./checksum";
 import { manifestPostProcessor } from "./manifest";
 import { shellLocalPostProcessor } from "./shell-local";
@@ -7,8 +8,10 @@ import type { PostProcessor } from "./types";
 type AnyPostProcessor = PostProcessor<any>;
 
 /** Post-processors by Packer type name. */
-export const postProcessors: Readonly<Record<string, AnyPostProcessor>> = {
-  manifest: manifestPostProcessor,
-  checksum: checksumPostProcessor,
-  "shell-local": shellLocalPostProcessor,
-};
+export const postProcessors = lazyRegistry<AnyPostProcessor>({
+  manifest: () => manifestPostProcessor,
+  checksum: () => checksumPostProcessor,
+  "shell-local": () => shellLocalPostProcessor,
+  // Loaded on first use, like the builders: it brings the SSM client.
+  "amazon-ssm-parameter": async () => (await import("./amazon-ssm-parameter")).amazonSsmParameter,
+});

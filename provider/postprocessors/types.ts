@@ -12,6 +12,8 @@ export interface PostProcessor<C = unknown> {
   readonly type: string;
   readonly schema: z.ZodType<C, unknown>;
   check?(config: C): { field: string; message: string }[];
+  /** Fields holding secrets (`secret_key`…): redacted from output and state. */
+  readonly sensitiveFields?: readonly string[];
   localInputs(config: C, baseDir: string): string[];
   /** Returns the artifact the next post-processor in the chain receives (often the input, unchanged). */
   run(config: C, artifact: Artifact, context: PostProcessContext, signal: AbortSignal): Promise<Artifact>;

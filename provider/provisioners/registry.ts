@@ -1,3 +1,4 @@
+import { lazyRegistry } from "../util/lazy-registry";
 import { fileProvisioner } from "./file";
 import { shellProvisioner } from "./shell";
 import { shellLocalProvisioner } from "./shell-local-provisioner";
@@ -7,8 +8,8 @@ import type { Provisioner } from "./types";
 type AnyProvisioner = Provisioner<any>;
 
 /** Provisioners by Packer type name. */
-export const provisioners: Readonly<Record<string, AnyProvisioner>> = {
-  shell: shellProvisioner,
-  file: fileProvisioner,
-  "shell-local": shellLocalProvisioner,
-};
+export const provisioners = lazyRegistry<AnyProvisioner>({
+  shell: () => shellProvisioner,
+  file: () => fileProvisioner,
+  "shell-local": () => shellLocalProvisioner,
+});

@@ -26,7 +26,7 @@ export async function checkInputs(news: BakedImageInputs): Promise<ArgsFailure[]
   try {
     // Validate the name the image will get, suffix included: a name too long only with it fails here too.
     const image = withUniqueName(await imageSpec(news), new Date(0), "0000");
-    prepareAll([image.spec]);
+    await prepareAll([image.spec]);
   } catch (error) {
     failures.push(...failuresOf(error, news));
   }

@@ -34,7 +34,7 @@ export async function createImage(
   { signal, write }: OperationContext,
 ): Promise<{ id: string; outs: BakedImageOutputs }> {
   const image = withUniqueName(await imageSpec(inputs));
-  const redact = makeRedactor(prepareAll([image.spec]).flatMap((p) => p.secrets));
+  const redact = makeRedactor((await prepareAll([image.spec])).flatMap((p) => p.secrets));
   const holder: Holder = { key: randomUUID().replaceAll("-", "").slice(0, 16), owner: inputs.owner };
   const config = image.source.config;
 

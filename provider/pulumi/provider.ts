@@ -13,7 +13,7 @@ import type * as Runtime from "./runtime";
 const RUNTIME_FILE =
   [".js", ".ts"].map((ext) => join(__dirname, `runtime${ext}`)).find((file) => existsSync(file)) ??
   join(__dirname, "runtime.js");
-const RUNTIME_PACKAGE = "kiln/dist/provider/pulumi/runtime";
+const RUNTIME_PACKAGE = "kiln/pulumi/runtime";
 
 function runtime(): typeof Runtime {
   try {

@@ -61,7 +61,7 @@ export interface PrepareOptions {
  * against its plugin's schema, cross-field checks, and that every local file it names exists. Throws one
  * ConfigError listing every problem, each naming block, field and (from templates) file and line.
  */
-export function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}): PreparedBuild {
+export async function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}): Promise<PreparedBuild> {
   const problems: ConfigProblem[] = [];
   const baseDir = spec.baseDir ?? process.cwd();
   const secrets = new Set(spec.sensitiveValues ?? []);
@@ -72,9 +72,9 @@ export function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}): Pre
   const sources: PreparedSource[] = [];
   for (const source of spec.sources) {
     const block = `source "${source.type}" "${source.name}"`;
-    const builder = builders[source.type];
+    const builder = await builders.get(source.type);
     if (!builder) {
-      problems.push(unknownPlugin(block, "builder", source.type, Object.keys(builders), source));
+      problems.push(unknownPlugin(block, "builder", source.type, builders.types, source));
       continue;
     }
     const { config, problems: found } = parseConfig(builder.schema, source.config, block, source);
@@ -91,20 +91,30 @@ export function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}): Pre
     sources.push({ spec: source, buildName, builder, config: config as Record<string, unknown> });
   }
 
-  const provisionerList = (spec.provisioners ?? []).map((p, i) =>
-    prepareProvisioner(p, `provisioner[${i}] "${p.type}"`, baseDir, problems),
+  const provisionerList = await Promise.all(
+    (spec.provisioners ?? []).map((p, i) => prepareProvisioner(p, `provisioner[${i}] "${p.type}"`, baseDir, problems)),
   );
   const errorCleanup = spec.errorCleanupProvisioner
-    ? prepareProvisioner(
+    ? await prepareProvisioner(
         spec.errorCleanupProvisioner,
         `error-cleanup-provisioner "${spec.errorCleanupProvisioner.type}"`,
         baseDir,
         problems,
       )
     : undefined;
-  const chains = (spec.postProcessors ?? []).map((chain, c) =>
-    chain.map((p, i) =>
-      preparePostProcessor(p, `post-processor[${c}${chain.length > 1 ? `.${i}` : ""}] "${p.type}"`, baseDir, problems),
+  const chains = await Promise.all(
+    (spec.postProcessors ?? []).map((chain, c) =>
+      Promise.all(
+        chain.map((p, i) =>
+          preparePostProcessor(
+            p,
+            `post-processor[${c}${chain.length > 1 ? `.${i}` : ""}] "${p.type}"`,
+            baseDir,
+            problems,
+            secrets,
+          ),
+        ),
+      ),
     ),
   );
 
@@ -128,10 +138,10 @@ export function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}): Pre
   };
 }
 
-function prepareProvisioner(spec: ProvisionerSpec, block: string, baseDir: string, problems: ConfigProblem[]) {
-  const plugin = provisioners[spec.type];
+async function prepareProvisioner(spec: ProvisionerSpec, block: string, baseDir: string, problems: ConfigProblem[]) {
+  const plugin = await provisioners.get(spec.type);
   if (!plugin) {
-    problems.push(unknownPlugin(block, "provisioner", spec.type, Object.keys(provisioners), spec));
+    problems.push(unknownPlugin(block, "provisioner", spec.type, provisioners.types, spec));
     return undefined;
   }
   const { config, problems: found } = parseConfig(plugin.schema, spec.config, block, spec);
@@ -148,10 +158,16 @@ function prepareProvisioner(spec: ProvisionerSpec, block: string, baseDir: strin
   return { spec, label: block, plugin, config, pauseBeforeMs, maxRetries, timeoutMs } satisfies PreparedProvisioner;
 }
 
-function preparePostProcessor(spec: PostProcessorSpec, block: string, baseDir: string, problems: ConfigProblem[]) {
-  const plugin = postProcessors[spec.type];
+async function preparePostProcessor(
+  spec: PostProcessorSpec,
+  block: string,
+  baseDir: string,
+  problems: ConfigProblem[],
+  secrets: Set<string>,
+) {
+  const plugin = await postProcessors.get(spec.type);
   if (!plugin) {
-    problems.push(unknownPlugin(block, "post-processor", spec.type, Object.keys(postProcessors), spec));
+    problems.push(unknownPlugin(block, "post-processor", spec.type, postProcessors.types, spec));
     return undefined;
   }
   const { config, problems: found } = parseConfig(plugin.schema, spec.config, block, spec);
@@ -159,6 +175,10 @@ function preparePostProcessor(spec: PostProcessorSpec, block: string, baseDir: s
   if (config === undefined) return undefined;
   problems.push(...(plugin.check?.(config) ?? []).map((p) => checkProblem(block, spec, p)));
   problems.push(...missingFiles(block, spec, plugin.localInputs(config, baseDir)));
+  for (const field of plugin.sensitiveFields ?? []) {
+    const value = spec.config[field];
+    if (typeof value === "string") secrets.add(value);
+  }
   return { spec, label: block, plugin, config } satisfies PreparedPostProcessor;
 }
 
@@ -197,7 +217,13 @@ function expandHome(path: string): string {
   return path.startsWith("~/") ? `${homedir()}${path.slice(1)}` : path;
 }
 
-function unknownPlugin(block: string, kind: string, type: string, known: string[], located: Located): ConfigProblem {
+function unknownPlugin(
+  block: string,
+  kind: string,
+  type: string,
+  known: readonly string[],
+  located: Located,
+): ConfigProblem {
   return {
     field: block,
     message: `unknown ${kind} type "${type}"; Kiln supports ${known.map((k) => `"${k}"`).join(", ")}`,

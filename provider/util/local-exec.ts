@@ -1,4 +1,3 @@
-import { execa } from "execa";
 import { abortReason } from "../engine/abort";
 import { CommandError } from "../engine/errors";
 import { LineSplitter } from "./lines";
@@ -27,6 +26,8 @@ export async function runLocal(argv: readonly string[], options: LocalRunOptions
     if (stderrTail.length > 20) stderrTail.shift();
     options.onStderr?.(line);
   });
+  // Loaded here, not at start-up: only shell-local needs it.
+  const { execa } = await import("execa");
   const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,

@@ -1,13 +1,12 @@
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { providerInputs } from "../../provider/pulumi/program";
 import { bakedImageProvider } from "../../provider/pulumi/provider";
 import "./harness";
 
 // The examples as programs: examples/pulumi-aws runs under Pulumi's mocks (its wiring: image → launch
 // template → autoscaling group), and examples/pulumi-template's template passes the provider's check.
-vi.mock("kiln/dist/provider/pulumi", () => import("../../provider/pulumi"));
 
 const EXAMPLES = join(__dirname, "../../examples");
 const BAKED_AMI = "ami-0baked0000000001";

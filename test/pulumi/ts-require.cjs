@@ -13,6 +13,8 @@ if (!Module._extensions[".ts"]) {
       loader: "ts",
       format: "cjs",
       target: "node20",
+      // As tsc's CommonJS output does: lazy `import()` of a sibling module becomes `require`.
+      supported: { "dynamic-import": false },
       sourcefile: filename,
       sourcemap: "inline",
     });
