@@ -1,23 +1,33 @@
+import { errorMessage } from "../../engine/errors";
 import type { HclValue } from "../expr/evaluate";
 import { makeObject } from "../expr/values";
 import { blockLabel, type HclAttribute, type HclBlock } from "./body";
-import { FAILED, type Scope, type Variables } from "./scope";
+import { bodyToConfig } from "./config";
+import { type Evaluated, FAILED, type Scope, type Variables } from "./scope";
 
 /**
- * Data sources Kiln can read while loading. Only `null` for now (`data "null" "x" { input = … }` →
- * `data.null.x.output`); any other type is an error naming its block, never silently empty.
+ * Data sources Kiln can read while loading: `null` (`data "null" "x" { input = … }` → `data.null.x.output`)
+ * and `amazon-ami` (an AMI looked up by filters, as Packer's amazon plugin does). Any other type is an
+ * error naming its block, never silently empty.
  */
 export interface DataSourceNode {
   readonly field: string;
   readonly attributes: readonly HclAttribute[];
-  readonly run: (variables: Variables) => HclValue | typeof FAILED;
+  readonly run: (variables: Variables) => Evaluated | Promise<Evaluated>;
 }
+
+const SUPPORTED = ["null", "amazon-ami"];
 
 export function dataSource(block: HclBlock, scope: Scope): DataSourceNode | undefined {
   const field = blockLabel(block);
   const [type] = block.labels;
+  if (type === "amazon-ami") return amazonAmi(block, scope, field);
   if (type !== "null") {
-    scope.problem(field, `data source type "${type}" is not supported by Kiln yet (supported: null)`, block.where);
+    scope.problem(
+      field,
+      `data source type "${type}" is not supported by Kiln yet (supported: ${SUPPORTED.join(", ")})`,
+      block.where,
+    );
     return undefined;
   }
   let ok = true;
@@ -48,6 +58,31 @@ export function dataSource(block: HclBlock, scope: Scope): DataSourceNode | unde
             ["input", value],
             ["output", value],
           ]);
+    },
+  };
+}
+
+/** `data "amazon-ami"`: its block becomes the lookup's config; the AMI's attributes become the value. */
+function amazonAmi(block: HclBlock, scope: Scope, field: string): DataSourceNode {
+  return {
+    field,
+    attributes: block.body.attributes,
+    run: async (variables) => {
+      const { config, ok } = bodyToConfig(block.body, variables, scope, field);
+      if (!ok) return FAILED;
+      // Loaded only for templates that use it: it brings the AWS SDK.
+      const { lookupAmazonAmi } = await import("../../builders/amazon-ebs/data-ami");
+      try {
+        const ami = await lookupAmazonAmi(config as Parameters<typeof lookupAmazonAmi>[0]);
+        return makeObject(
+          Object.entries(ami).map(([key, value]): [string, HclValue] => [
+            key,
+            typeof value === "string" ? value : makeObject(Object.entries(value as Record<string, string>)),
+          ]),
+        );
+      } catch (error) {
+        return scope.problem(field, errorMessage(error), block.where);
+      }
     },
   };
 }

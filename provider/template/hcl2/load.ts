@@ -61,7 +61,7 @@ async function load(files: TemplateFiles, options: ResolvedOptions, trees: Trees
     path: { root: files.root, cwd: process.cwd() },
     packer: { version: kilnVersion() },
   };
-  const locals = evaluateLocals(top.locals, top.local, top.data, base, scope, problems);
+  const locals = await evaluateLocals(top.locals, top.local, top.data, base, scope, problems);
   problems.check();
 
   const sources = new Map<string, HclBlock>();

@@ -4,7 +4,7 @@ import { makeObject } from "../expr/values";
 import type { Problems } from "../problems";
 import type { HclAttribute, HclBlock } from "./body";
 import { dataSource } from "./data-sources";
-import { FAILED, type Scope, type Variables } from "./scope";
+import { type Evaluated, FAILED, type Scope, type Variables } from "./scope";
 import { collectStrings } from "./variables";
 
 /**
@@ -18,7 +18,7 @@ interface GraphNode {
   readonly field: string;
   readonly where: SourceLocation;
   readonly attributes: readonly HclAttribute[];
-  readonly run: (variables: Variables) => HclValue | typeof FAILED;
+  readonly run: (variables: Variables) => Evaluated | Promise<Evaluated>;
   readonly sensitive?: boolean;
 }
 
@@ -28,14 +28,14 @@ export interface LocalsResult {
   readonly sensitiveValues: readonly string[];
 }
 
-export function evaluateLocals(
+export async function evaluateLocals(
   localsBlocks: readonly HclBlock[],
   localBlocks: readonly HclBlock[],
   dataBlocks: readonly HclBlock[],
   base: Variables,
   scope: Scope,
   problems: Problems,
-): LocalsResult {
+): Promise<LocalsResult> {
   const nodes = new Map<string, GraphNode>();
   const add = (node: GraphNode) => {
     const existing = nodes.get(node.id);
@@ -128,7 +128,7 @@ export function evaluateLocals(
       local: makeObject(local),
       data: makeObject([...data].map(([type, entries]) => [type, makeObject(entries)])),
     };
-    const value = node.run(variables);
+    const value = await node.run(variables);
     if (value === FAILED) {
       failed.add(node.id);
       continue;
