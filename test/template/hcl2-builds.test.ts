@@ -501,8 +501,13 @@ build {
     ["foo = 1", /:1:1: foo: unsupported argument at the top level/],
     ['dynamic "source" {\n}', /:1:1: dynamic "source": dynamic blocks are not supported at the top level/],
     [
-      'data "amazon-ami" "x" {}',
-      /:1:1: data "amazon-ami" "x": data source type "amazon-ami" is not supported by Kiln yet/,
+      'data "amazon-secretsmanager" "x" {}',
+      /:1:1: data "amazon-secretsmanager" "x": data source type "amazon-secretsmanager" is not supported by Kiln yet \(supported: null, amazon-ami\)/,
+    ],
+    // Checked before any AWS call: the lookup's config is validated first.
+    [
+      'data "amazon-ami" "x" {\n  owners = ["self"]\n}',
+      /:1:1: data "amazon-ami" "x"\.region: Invalid input: expected string/,
     ],
     ['source "null" "a" {}', /:1:1: source "null" "a": duplicate source: already declared at .*main\.pkr\.hcl:3/],
   ])("rejects %s", async (text, message) => {

@@ -1,4 +1,4 @@
-import { errorMessage } from "../../engine/errors";
+import { ConfigError, errorMessage } from "../../engine/errors";
 import type { HclValue } from "../expr/evaluate";
 import { makeObject } from "../expr/values";
 import { blockLabel, type HclAttribute, type HclBlock } from "./body";
@@ -68,7 +68,7 @@ function amazonAmi(block: HclBlock, scope: Scope, field: string): DataSourceNode
     field,
     attributes: block.body.attributes,
     run: async (variables) => {
-      const { config, ok } = bodyToConfig(block.body, variables, scope, field);
+      const { config, ok, fieldLocations } = bodyToConfig(block.body, variables, scope, field);
       if (!ok) return FAILED;
       // Loaded only for templates that use it: it brings the AWS SDK.
       const { lookupAmazonAmi } = await import("../../builders/amazon-ebs/data-ami");
@@ -81,7 +81,11 @@ function amazonAmi(block: HclBlock, scope: Scope, field: string): DataSourceNode
           ]),
         );
       } catch (error) {
-        return scope.problem(field, errorMessage(error), block.where);
+        if (!(error instanceof ConfigError)) return scope.problem(field, errorMessage(error), block.where);
+        for (const p of error.problems) {
+          scope.problem(`${field}.${p.field}`, p.message, fieldLocations[p.field.split(".")[0] ?? ""] ?? block.where);
+        }
+        return FAILED;
       }
     },
   };
