@@ -18,7 +18,7 @@ export class HumanDisplay {
     const name = event.build;
     switch (event.type) {
       case "build-started":
-        this.line(paint(`${name}: output will be in this color.`));
+        this.line(paint(`${name}: output will be in this color (build ID ${event.buildId}).`));
         break;
       case "step-started":
         this.line(paint(`==> ${name}: ${event.step}`));

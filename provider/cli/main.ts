@@ -2,11 +2,12 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { kilnVersion } from "../util/version";
 import { runBuildCommand } from "./build-command";
+import { runCleanupCommand } from "./cleanup-command";
 import { reportError } from "./exit";
 import { runValidateCommand } from "./validate-command";
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function positiveInt(value: string): number {
@@ -48,6 +49,17 @@ export function program(): Command {
     .description("check a template without running anything")
     .action(async (template: string, opts) => {
       process.exitCode = await runValidateCommand(template, opts);
+    });
+
+  cli
+    .command("cleanup")
+    .description("remove what a killed build left in AWS, found by its build ID tag (printed when a build starts)")
+    .requiredOption("--build-id <id>", "the build ID, e.g. kiln-1a2b3c4d")
+    .requiredOption("--region <region>", "a region to clean (repeatable)", collect)
+    .option("--endpoint <url>", "custom EC2 endpoint")
+    .option("--profile <name>", "AWS profile")
+    .action(async (opts) => {
+      process.exitCode = await runCleanupCommand(opts);
     });
 
   return cli;
