@@ -17,10 +17,10 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -x .venv/bin/moto_server ]; then
-  echo "setup: installing moto[server] into .venv"
+if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/pip show moto 2>/dev/null | grep -qx "Version: 5.2.5"; then
+  echo "setup: installing moto[server] 5.2.5 into .venv"
   python3 -m venv .venv
-  .venv/bin/pip install -q 'moto[server]'
+  .venv/bin/pip install -q 'moto[server]==5.2.5'
 fi
 
 # npm ci only when the lock file changed since the last install.
