@@ -17,10 +17,12 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/pip show moto 2>/dev/null | grep -qx "Version: 5.2.5"; then
-  echo "setup: installing moto[server] 5.2.5 into .venv"
+MOTO_VERSION=5.2.5
+installed=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null || true)
+if [ ! -x .venv/bin/moto_server ] || [ "$installed" != "$MOTO_VERSION" ]; then
+  echo "setup: installing moto[server] $MOTO_VERSION into .venv"
   python3 -m venv .venv
-  .venv/bin/pip install -q 'moto[server]==5.2.5'
+  .venv/bin/pip install -q "moto[server]==$MOTO_VERSION"
 fi
 
 # npm ci only when the lock file changed since the last install.
