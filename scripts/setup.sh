@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything Kiln's demo, tests and benchmarks need on a fresh Debian machine, idempotently:
-# OpenSSH server (the test target), Debian's packer (the reference), QEMU, moto in a venv, npm packages.
+# OpenSSH server (the test target), Debian's packer (the reference), moto in a venv, npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v /usr/sbin/sshd >/dev/null 2>&1 || need_apt+=(openssh-server)
 command -v packer >/dev/null 2>&1 || need_apt+=(packer)
-command -v qemu-system-x86_64 >/dev/null 2>&1 || need_apt+=(qemu-system-x86)
-command -v qemu-img >/dev/null 2>&1 || need_apt+=(qemu-utils)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}"
