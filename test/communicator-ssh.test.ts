@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Client } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CommunicatorConfig, communicatorSchema } from "../provider/communicator/config";
 import {
@@ -14,6 +16,7 @@ import {
   SshTimeoutError,
 } from "../provider/communicator/ssh";
 import { LineSplitter } from "../provider/communicator/ssh-exec";
+import { CommandSession, RecordScanner } from "../provider/communicator/ssh-session";
 import { CancelledError, ConfigError, TimeoutError } from "../provider/engine/errors";
 import { processesMatching, type SshdHandle, startSshd } from "./fixtures/sshd";
 
@@ -99,6 +102,63 @@ function freePort(): Promise<number> {
 /** Established TCP connections from this process to `server`. */
 function ourSockets(server: SshdHandle): number {
   return connectionsTo(server).filter((line) => line.includes(`pid=${process.pid},`)).length;
+}
+
+/** Local ports of this process's connections to `server`. */
+function ourPorts(server: SshdHandle): Set<number> {
+  return new Set(
+    connectionsTo(server)
+      .filter((line) => line.includes(`pid=${process.pid},`))
+      .map((line) => Number(/^\S+\s+\S+\s+\S+:(\d+)\s/.exec(line)?.[1])),
+  );
+}
+
+/** The port of the one connection `connect` opened to `server`: how its sessions are found in sshd's log. */
+async function newConnectionPort(server: SshdHandle, connect: () => Promise<unknown>): Promise<number> {
+  const before = ourPorts(server);
+  await connect();
+  const fresh = [...ourPorts(server)].filter((port) => !before.has(port));
+  expect(fresh).toHaveLength(1);
+  return fresh[0] as number;
+}
+
+/**
+ * Sessions (exec channels, SFTP subsystems) sshd started for the connection from `port`. Closes the
+ * communicator first and waits for sshd to log the disconnect, so the log is complete for that connection.
+ */
+async function sessionsOf(
+  server: SshdHandle,
+  port: number,
+  communicator: SshCommunicator,
+): Promise<{ commands: number; sftp: number }> {
+  await communicator.close();
+  await until("sshd to log the disconnect", () =>
+    server.log().includes(`Disconnected from user ${server.username} 127.0.0.1 port ${port}`),
+  );
+  const lines = server
+    .log()
+    .split("\n")
+    .filter((line) => line.includes(` from 127.0.0.1 port ${port} id `));
+  return {
+    commands: lines.filter((line) => line.startsWith("Starting session: command ")).length,
+    sftp: lines.filter((line) => line.startsWith("Starting session: subsystem 'sftp' ")).length,
+  };
+}
+
+async function withEnv<T>(name: string, value: string, work: () => Promise<T>): Promise<T> {
+  const old = process.env[name];
+  process.env[name] = value;
+  try {
+    return await work();
+  } finally {
+    if (old === undefined) delete process.env[name];
+    else process.env[name] = old;
+  }
+}
+
+/** The opt-out: every command in its own SSH session, as Packer runs them. */
+function connectPerCommand(server: SshdHandle = sshd, extra: Record<string, unknown> = {}) {
+  return withEnv("KILN_SSH_SESSION", "per-command", () => connectRoot(server, extra));
 }
 
 function connectionsTo(server: SshdHandle): string[] {
@@ -256,20 +316,31 @@ describe("connecting", () => {
   });
 });
 
-describe("exec", () => {
+const execModes = [
+  {
+    mode: "the command agent",
+    connect: () => connectRoot(),
+    // The agent's shell reports a killed command as 128 + signal number, as Packer does.
+    killed: { exitCode: 137, exitSignal: undefined },
+  },
+  {
+    mode: "a session per command (KILN_SSH_SESSION=per-command)",
+    connect: () => connectPerCommand(),
+    killed: { exitCode: null, exitSignal: "SIGKILL" },
+  },
+];
+
+describe.each(execModes)("exec through $mode", ({ connect, killed }) => {
   let ssh: SshCommunicator;
   beforeAll(async () => {
-    ssh = await connectRoot();
+    ssh = await connect();
   });
 
   it("returns exit codes and signals", async () => {
     expect(await run(ssh, "true")).toMatchObject({ exitCode: 0, disconnected: false });
     expect(await run(ssh, "exit 3")).toMatchObject({ exitCode: 3, disconnected: false });
-    expect(await run(ssh, "kill -KILL $$")).toMatchObject({
-      exitCode: null,
-      exitSignal: "SIGKILL",
-      disconnected: false,
-    });
+    expect(await run(ssh, "exit 255")).toMatchObject({ exitCode: 255, disconnected: false });
+    expect(await run(ssh, "kill -KILL $$")).toEqual({ ...killed, disconnected: false, stdout: [], stderr: [] });
     expect(await run(ssh, "no-such-command-kiln")).toMatchObject({ exitCode: 127 });
   });
 
@@ -296,6 +367,12 @@ describe("exec", () => {
 
   it("gives commands an empty stdin", async () => {
     expect(await run(ssh, "cat; echo done")).toMatchObject({ exitCode: 0, stdout: ["done"] });
+    expect(await run(ssh, 'read line; echo "read=$?"')).toMatchObject({ exitCode: 0, stdout: ["read=1"] });
+  });
+
+  it("passes commands through byte for byte: quotes, backslashes, newlines, non-ASCII", async () => {
+    const result = await run(ssh, "printf '%s|' 'a\\nb' \"it's\" '\\c' \\$HOME 'x\ny'\necho 'ünï €'");
+    expect(result.stdout).toEqual(["a\\nb|it's|\\c|$HOME|x", "y|ünï €"]);
   });
 
   it("stops the remote process when cancelled", async () => {
@@ -336,6 +413,25 @@ describe("exec", () => {
     expect(fs.existsSync(flag)).toBe(false);
   });
 
+  it("reuses one connection for every command and transfer", async () => {
+    const fresh = await connect();
+    const before = acceptedLogins(sshd);
+    const socketsBefore = ourSockets(sshd);
+    expect(socketsBefore).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < 10; i++) expect((await run(fresh, `echo ${i}`)).stdout).toEqual([String(i)]);
+    await fresh.upload(Buffer.from("x"), path.join(work, "reuse.txt"), { signal: never });
+    await fresh.download(path.join(work, "reuse.txt"), path.join(work, "reuse-back.txt"), { signal: never });
+    expect(acceptedLogins(sshd)).toBe(before);
+    expect(ourSockets(sshd)).toBe(socketsBefore);
+  });
+});
+
+describe("exec with ssh_pty", () => {
+  let ssh: SshCommunicator;
+  beforeAll(async () => {
+    ssh = await connectRoot();
+  });
+
   it("allocates a pseudo-terminal with ssh_pty", async () => {
     const withPty = await connectRoot(sshd, { ssh_pty: true });
     const result = await run(withPty, "tty; echo to-stderr >&2");
@@ -353,17 +449,152 @@ describe("exec", () => {
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
     expect(processesMatching(marker)).toEqual([]);
   });
+});
 
-  it("reuses one connection for every command and transfer", async () => {
-    const fresh = await connectRoot();
-    const before = acceptedLogins(sshd);
-    const socketsBefore = ourSockets(sshd);
-    expect(socketsBefore).toBeGreaterThanOrEqual(1);
-    for (let i = 0; i < 10; i++) expect((await run(fresh, `echo ${i}`)).stdout).toEqual([String(i)]);
-    await fresh.upload(Buffer.from("x"), path.join(work, "reuse.txt"), { signal: never });
-    await fresh.download(path.join(work, "reuse.txt"), path.join(work, "reuse-back.txt"), { signal: never });
-    expect(acceptedLogins(sshd)).toBe(before);
-    expect(ourSockets(sshd)).toBe(socketsBefore);
+describe("the command agent", () => {
+  it("runs 40 commands in one SSH session; KILN_SSH_SESSION=per-command opens one each", async () => {
+    let ssh: SshCommunicator | undefined;
+    const port = await newConnectionPort(sshd, async () => {
+      ssh = await connectRoot();
+    });
+    for (let i = 0; i < 40; i++) expect((await run(ssh!, `echo ${i}`)).stdout).toEqual([String(i)]);
+    expect(await sessionsOf(sshd, port, ssh!)).toEqual({ commands: 1, sftp: 0 });
+
+    const perCommandPort = await newConnectionPort(sshd, async () => {
+      ssh = await connectPerCommand();
+    });
+    for (let i = 0; i < 40; i++) expect((await run(ssh!, `echo ${i}`)).stdout).toEqual([String(i)]);
+    expect(await sessionsOf(sshd, perCommandPort, ssh!)).toEqual({ commands: 40, sftp: 0 });
+  });
+
+  it("gives commands the environment, directory, umask and $0 a session of their own gets", async () => {
+    const probe = 'env | sort; echo "cwd=$(pwd) umask=$(umask) zero=$0 shlvl=$SHLVL"';
+    // Per-connection values: the client port differs between the two connections.
+    const comparable = (lines: string[]) => lines.filter((line) => !/^SSH_(CLIENT|CONNECTION)=/.test(line));
+    const logins = [
+      { username: sshd.username, home: os.homedir(), auth: { ssh_private_key_file: sshd.privateKeyPath } },
+      { username: sshd.passwordUser, home: `/home/${sshd.passwordUser}`, auth: { ssh_password: sshd.password } },
+    ];
+    for (const { username, home, auth } of logins) {
+      const fields = { ssh_username: username, ...auth };
+      const viaAgent = await run(await connectRoot(sshd, fields), probe);
+      const perCommand = await run(await connectPerCommand(sshd, fields), probe);
+      expect(viaAgent.stderr).toEqual([]);
+      expect(viaAgent.stdout).toContain(`HOME=${home}`);
+      expect(viaAgent.stdout).toContain(`USER=${username}`);
+      expect(viaAgent.stdout.some((line) => line.startsWith("SSH_CONNECTION=127.0.0.1 "))).toBe(true);
+      expect(viaAgent.stdout.some((line) => line.startsWith("KILN_SSHD_FIXTURE="))).toBe(true); // sshd's SetEnv
+      expect(viaAgent.stdout.at(-1)).toMatch(new RegExp(`^cwd=${home} umask=\\d+ zero=\\w+ shlvl=`));
+      expect(comparable(viaAgent.stdout)).toEqual(comparable(perCommand.stdout));
+    }
+  });
+
+  it("delivers all of a command's stderr before exec resolves, each stream in order", async () => {
+    const ssh = await connectRoot();
+    // Ends with a burst on stderr, after the last line on stdout. (The opposite order from the server
+    // is played in "CommandSession protocol" below: OpenSSH does not produce it on demand.)
+    const result = await run(
+      ssh,
+      "i=0; while [ $i -lt 2000 ]; do echo out$i; echo err$i >&2; i=$((i+1)); done; yes tail | head -n 100000 >&2",
+    );
+    const numbered = (prefix: string) => Array.from({ length: 2000 }, (_, i) => `${prefix}${i}`);
+    expect(result.stdout).toEqual(numbered("out"));
+    expect(result.stderr.length).toBe(2000 + 100_000); // counted when exec resolved, before any later event
+    expect(result.stderr).toEqual([...numbered("err"), ...Array.from({ length: 100_000 }, () => "tail")]);
+  });
+
+  it("keeps a last line without a newline with its own command", async () => {
+    const ssh = await connectRoot();
+    const first = await run(ssh, "printf 'out-tail'; printf 'err-tail' >&2");
+    expect(first).toMatchObject({ exitCode: 0, stdout: ["out-tail"], stderr: ["err-tail"] });
+    const second = await run(ssh, "echo next; echo next-err >&2");
+    expect(second).toMatchObject({ exitCode: 0, stdout: ["next"], stderr: ["next-err"] });
+  });
+
+  it("passes several MB of binary-ish output through intact, look-alike agent records included", async () => {
+    const control = Buffer.from(Array.from({ length: 32 }, (_, i) => i).filter((b) => b !== 0x0a && b !== 0x0d));
+    const lines = [
+      "\x1eKILN0123456789abcdef:x:0", // a record with someone else's nonce
+      "\x1eKILN",
+      `ctl ${control.toString("latin1")} end`,
+      "ünïcödé €",
+      ...Array.from({ length: 60_000 }, () => randomBytes(57).toString("base64")),
+    ];
+    const file = path.join(work, "big-output.txt");
+    fs.writeFileSync(file, `${lines.join("\n")}\n\x1eKIL`); // ends in a partial marker, no newline
+    const ssh = await connectRoot();
+    const result = await run(ssh, `cat ${file}; cat ${file} >&2`);
+    const expected = [...lines, "\x1eKIL"];
+    expect(fs.statSync(file).size).toBeGreaterThan(4_000_000);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.length).toBe(expected.length);
+    expect(result.stdout).toEqual(expected);
+    expect(result.stderr).toEqual(expected);
+  });
+
+  it("runs a command given while another is running on a channel of its own", async () => {
+    let ssh: SshCommunicator | undefined;
+    const port = await newConnectionPort(sshd, async () => {
+      ssh = await connectRoot();
+    });
+    await run(ssh!, "true"); // the agent is up
+    const [slow, quick] = await Promise.all([run(ssh!, "sleep 0.5; echo slow"), run(ssh!, "echo quick; exit 4")]);
+    expect(slow).toMatchObject({ exitCode: 0, stdout: ["slow"] });
+    expect(quick).toMatchObject({ exitCode: 4, stdout: ["quick"] });
+    expect((await run(ssh!, "echo after")).stdout).toEqual(["after"]);
+    expect(await sessionsOf(sshd, port, ssh!)).toEqual({ commands: 2, sftp: 0 });
+  });
+
+  it("keeps running commands after one was cancelled", async () => {
+    let ssh: SshCommunicator | undefined;
+    const port = await newConnectionPort(sshd, async () => {
+      ssh = await connectRoot();
+    });
+    const { command, marker, running } = uniqueSleep();
+    const controller = new AbortController();
+    const pending = ssh!.exec(`echo started; ${command}`, { signal: controller.signal });
+    await until("the remote sleep to start", () => processesMatching(running).length > 0);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    expect(processesMatching(marker)).toEqual([]);
+    for (let i = 0; i < 3; i++) expect((await run(ssh!, `echo ${i}`)).stdout).toEqual([String(i)]);
+    // The agent, and the channel that sent the signals; the later commands went to the same agent.
+    expect(await sessionsOf(sshd, port, ssh!)).toEqual({ commands: 2, sftp: 0 });
+  });
+
+  it("falls back to a session per command where the agent cannot run", async () => {
+    // A server whose forced command refuses the agent but runs anything else.
+    const gate = path.join(work, "no-agents.sh");
+    fs.writeFileSync(
+      gate,
+      [
+        "#!/bin/sh",
+        'case "$SSH_ORIGINAL_COMMAND" in *kiln-agent*) echo "no agents here" >&2; exit 1;; esac',
+        'exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"',
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const server = await startSshd({ config: [`ForceCommand ${gate}`] });
+    try {
+      const logged: string[] = [];
+      const ssh = await connectRoot(server, {}, (text) => logged.push(text));
+      for (let i = 0; i < 3; i++)
+        expect(await run(ssh, `echo ${i}; exit ${i}`)).toMatchObject({ exitCode: i, stdout: [String(i)] });
+      expect(logged.filter((line) => line.includes("use one SSH session each"))).toEqual([
+        `Commands on root@127.0.0.1:${server.port} use one SSH session each: the agent's session ended before it was ready`,
+      ]);
+      const { command, marker, running } = uniqueSleep();
+      const controller = new AbortController();
+      const pending = ssh.exec(command, { signal: controller.signal });
+      await until("the remote sleep to start", () => processesMatching(running).length > 0);
+      controller.abort();
+      await expect(pending).rejects.toBeInstanceOf(CancelledError);
+      expect(processesMatching(marker)).toEqual([]);
+      await ssh.close();
+    } finally {
+      await server.stop();
+    }
   });
 });
 
@@ -486,10 +717,83 @@ describe("transfers", () => {
       250,
     );
     expect(last).toBeLessThan(size / 2);
-    // The connection survives a cancelled transfer.
+    // The connection survives a cancelled transfer, and so do transfers.
     expect((await run(ssh, "echo ok")).stdout).toEqual(["ok"]);
+    await ssh.upload(Buffer.from("after"), path.join(work, "after-cancel.txt"), { signal: never });
+    expect(fs.readFileSync(path.join(work, "after-cancel.txt"), "utf8")).toBe("after");
     fs.rmSync(big);
     fs.rmSync(remote);
+  });
+});
+
+describe("SFTP sessions", () => {
+  it("uses one SFTP session for every transfer on a connection, a fresh one after a cancelled transfer", async () => {
+    let ssh: SshCommunicator | undefined;
+    const port = await newConnectionPort(sshd, async () => {
+      ssh = await connectRoot();
+    });
+    const dir = fs.mkdtempSync(path.join(work, "one-sftp-"));
+    const local = path.join(dir, "local.txt");
+    fs.writeFileSync(local, "local");
+    await ssh!.upload(local, path.join(dir, "a.txt"), { signal: never });
+    await ssh!.upload(Buffer.from("b"), path.join(dir, "b.txt"), { signal: never });
+    await ssh!.download(path.join(dir, "b.txt"), path.join(dir, "b-back.txt"), { signal: never });
+    await ssh!.uploadDir(path.join(__dirname, "fixtures"), path.join(dir, "tree"), { signal: never });
+    await ssh!.downloadDir(path.join(dir, "tree"), path.join(dir, "tree-back"), { signal: never });
+    await ssh!.remove(path.join(dir, "a.txt"), { signal: never });
+    expect(fs.readFileSync(path.join(dir, "b-back.txt"), "utf8")).toBe("b");
+    expect(fs.readFileSync(path.join(dir, "tree-back", "sshd.ts"))).toEqual(
+      fs.readFileSync(path.join(__dirname, "fixtures", "sshd.ts")),
+    );
+    expect(fs.existsSync(path.join(dir, "a.txt"))).toBe(false);
+
+    // A cancelled transfer ends the shared session mid-file; the next transfer opens another.
+    const controller = new AbortController();
+    const pending = ssh!.upload(Buffer.alloc(64 * 1024 * 1024), path.join(dir, "cancelled.bin"), {
+      signal: controller.signal,
+    });
+    setImmediate(() => controller.abort());
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    await ssh!.upload(Buffer.from("c"), path.join(dir, "c.txt"), { signal: never });
+    await ssh!.upload(Buffer.from("d"), path.join(dir, "d.txt"), { signal: never });
+    expect(fs.readFileSync(path.join(dir, "d.txt"), "utf8")).toBe("d");
+    expect(await sessionsOf(sshd, port, ssh!)).toEqual({ commands: 0, sftp: 2 });
+  });
+
+  it("runs concurrent transfers side by side, on sessions of their own while the shared one is busy", async () => {
+    let ssh: SshCommunicator | undefined;
+    const port = await newConnectionPort(sshd, async () => {
+      ssh = await connectRoot();
+    });
+    const dir = fs.mkdtempSync(path.join(work, "parallel-sftp-"));
+    const payloads = [0, 1, 2].map(() => randomBytes(2 * 1024 * 1024));
+    await Promise.all(payloads.map((data, i) => ssh!.upload(data, path.join(dir, `p${i}.bin`), { signal: never })));
+    payloads.forEach((data, i) => {
+      expect(fs.readFileSync(path.join(dir, `p${i}.bin`)).equals(data)).toBe(true);
+    });
+    await ssh!.upload(Buffer.from("later"), path.join(dir, "later.txt"), { signal: never });
+    const { sftp } = await sessionsOf(sshd, port, ssh!);
+    expect(sftp).toBeGreaterThanOrEqual(2); // never more than one transfer on a session at a time
+    expect(sftp).toBeLessThanOrEqual(3); // the shared one, kept, plus one per transfer that found it busy
+  });
+
+  it("remove deletes a remote file, accepts a missing one, and names the path when it cannot", async () => {
+    const ssh = await connectRoot();
+    const file = path.join(work, "to-remove.txt");
+    fs.writeFileSync(file, "x");
+    await ssh.remove(file, { signal: never });
+    expect(fs.existsSync(file)).toBe(false);
+    await ssh.remove(file, { signal: never }); // already gone: fine
+    const dir = fs.mkdtempSync(path.join(work, "not-a-file-"));
+    await expect(ssh.remove(dir, { signal: never })).rejects.toThrow(
+      new RegExp(`^ssh root@127\\.0\\.0\\.1:${sshd.port}: remove ${dir}: `),
+    );
+    expect(fs.existsSync(dir)).toBe(true);
+    const controller = new AbortController();
+    controller.abort();
+    fs.writeFileSync(file, "x");
+    await expect(ssh.remove(file, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    expect(fs.existsSync(file)).toBe(true);
   });
 });
 
@@ -512,9 +816,14 @@ describe("reboots and dropped connections", () => {
     await server.restart();
     expect(processesMatching(marker)).toEqual([]); // a reboot ends everything
     expect(await pending).toEqual({ exitCode: null, exitSignal: undefined, disconnected: true });
-    expect((await run(ssh, "echo back")).stdout).toEqual(["back"]);
+    const port = await newConnectionPort(server, async () => {
+      expect((await run(ssh, "echo back")).stdout).toEqual(["back"]);
+    });
     expect(acceptedLogins(server)).toBe(loginsBefore + 1); // exactly one new login
     expect(logged).toContain(`Connection to root@127.0.0.1:${server.port} lost; reconnecting`);
+    // The new connection has a new agent, which runs the following commands too.
+    for (let i = 0; i < 5; i++) expect((await run(ssh, `echo ${i}`)).stdout).toEqual([String(i)]);
+    expect(await sessionsOf(server, port, ssh)).toEqual({ commands: 1, sftp: 0 });
   });
 
   it("reconnect() waits for the machine to come back", async () => {
@@ -645,6 +954,130 @@ describe("close", () => {
     const tsx = path.resolve(__dirname, "../node_modules/.bin/tsx");
     const output = execFileSync(tsx, [script], { encoding: "utf8", timeout: 30_000 });
     expect(output.trim()).toBe("closed");
+  });
+});
+
+describe("CommandSession protocol", () => {
+  /**
+   * OpenSSH happens to relay a command's stderr before the agent's completion record on stdout, so the
+   * other order is played here by a stand-in for the agent's channel.
+   */
+  class FakeAgentChannel extends EventEmitter {
+    readonly stderr = new EventEmitter();
+    readonly requests: string[] = [];
+    write(text: string): boolean {
+      this.requests.push(text);
+      return true;
+    }
+    close(): void {
+      this.emit("close");
+    }
+    out(text: string): void {
+      this.emit("data", Buffer.from(text, "latin1"));
+    }
+    err(text: string): void {
+      this.stderr.emit("data", Buffer.from(text, "latin1"));
+    }
+  }
+
+  async function startFake() {
+    const channel = new FakeAgentChannel();
+    let token = "";
+    const client = {
+      exec: (command: string, _options: unknown, callback: (error: Error | undefined, c: unknown) => void) => {
+        token = command.split(" ").pop() ?? "";
+        callback(undefined, channel);
+      },
+    } as unknown as Client;
+    const starting = CommandSession.start(client, "fake", never);
+    await new Promise((resolve) => setImmediate(resolve)); // start() listens once the channel is open
+    channel.out(`motd noise\n\x1eKILN${token}:ready:\n`);
+    return { channel, session: await starting };
+  }
+
+  it("resolves only once both streams carried the completion record", async () => {
+    const { channel, session } = await startFake();
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const running = session.run("some command", {
+      signal: never,
+      onStdout: (line) => stdout.push(line),
+      onStderr: (line) => stderr.push(line),
+    });
+    expect(running).toBeDefined();
+    expect(session.run("another", { signal: never })).toBeUndefined(); // one at a time
+    const nonce = channel.requests[0]?.split(" ")[0];
+    expect(channel.requests).toEqual([`${nonce} some command\n`]);
+    let settled = false;
+    void running!.result.then(() => {
+      settled = true;
+    });
+    channel.out(`\x1eKILN${nonce}:p:4242\nout line\npartial`);
+    expect(await running!.pid).toBe(4242);
+    channel.out(`\x1eKILN${nonce}:x:3\n`);
+    channel.err("early err\n");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    channel.err(`late err\x1eKILN${nonce}:x:3\n`);
+    expect(await running!.result).toEqual({ exitCode: 3, disconnected: false });
+    expect(stdout).toEqual(["out line", "partial"]);
+    expect(stderr).toEqual(["early err", "late err"]);
+    expect(session.run("next", { signal: never })).toBeDefined(); // free again
+  });
+
+  it("reports a command whose agent went away as disconnected, and runs nothing more", async () => {
+    const { channel, session } = await startFake();
+    const running = session.run("reboot", { signal: never });
+    channel.out("rebooting\n");
+    channel.close();
+    expect(await running!.result).toEqual({ exitCode: null, disconnected: true });
+    expect(session.usable).toBe(false);
+    expect(session.run("after", { signal: never })).toBeUndefined();
+  });
+});
+
+describe("RecordScanner", () => {
+  it("cuts out the current nonce's records wherever chunks split them, and passes everything else on", () => {
+    const nonce = "00112233aabbccdd";
+    const stream = Buffer.from(
+      `partial\x1eKILN${nonce}:p:42\nline 1\n\x1eKILNffff:x:1\nbin\x00\x1e\x1eKILN${nonce}:x:0\n\x1eKI`,
+      "latin1",
+    );
+    const scan = (chunkSize: number) => {
+      const data: Buffer[] = [];
+      const records: string[] = [];
+      const scanner = new RecordScanner();
+      scanner.nonce = nonce;
+      scanner.route(
+        (bytes) => data.push(Buffer.from(bytes)),
+        (kind, value) => records.push(`${kind}=${value}`),
+      );
+      for (let at = 0; at < stream.length; at += chunkSize) scanner.push(stream.subarray(at, at + chunkSize));
+      return { data: Buffer.concat(data).toString("latin1"), records };
+    };
+    for (const size of [1, 2, 3, 7, stream.length]) {
+      expect(scan(size), `chunks of ${size}`).toEqual({
+        // The trailing "\x1eKI" may still become a record: held back until more bytes come.
+        data: "partialline 1\n\x1eKILNffff:x:1\nbin\x00\x1e",
+        records: ["p=42", "x=0"],
+      });
+    }
+  });
+
+  it("delivers a line at once unless its end could start a record", () => {
+    const data: string[] = [];
+    const scanner = new RecordScanner();
+    scanner.nonce = "0123456789abcdef";
+    scanner.route(
+      (bytes) => data.push(bytes.toString("latin1")),
+      () => {},
+    );
+    scanner.push(Buffer.from("first\n"));
+    expect(data).toEqual(["first\n"]);
+    scanner.push(Buffer.from("\x1eKILN0123", "latin1"));
+    expect(data).toEqual(["first\n"]);
+    scanner.push(Buffer.from("x\n", "latin1")); // not a record after all
+    expect(data.join("")).toBe("first\n\x1eKILN0123x\n");
   });
 });
 

@@ -6,9 +6,9 @@ import { SshError } from "./ssh-errors";
 import type { ExecOptions, ExecResult } from "./types";
 
 /**
- * Every command announces the PID of the shell sshd started for it on its first stderr line. sshd puts
- * that shell in its own session and process group (setsid in session.c), so the PID names the process
- * group holding the command and everything it started: what we kill when the caller cancels.
+ * A command on its own channel announces the PID of the shell sshd started for it on its first stderr
+ * line. sshd puts that shell in its own session and process group (setsid in session.c), so the PID names
+ * the process group holding the command and everything it started: what we kill when the caller cancels.
  * Assumes a POSIX login shell, as Packer's shell provisioner does.
  */
 const PID_MARKER = "KILN_EXEC_PID=";
@@ -25,8 +25,8 @@ export function wrapCommand(command: string): string {
 export class ChannelNotOpened extends Error {}
 
 /**
- * Runs `command` on `client`, streaming lines; on abort stops the remote process group before rejecting.
- * Resolves `disconnected: true` when the connection drops before the command reports its exit.
+ * Runs `command` on its own exec channel, streaming lines; on abort stops the remote process group before
+ * rejecting. Resolves `disconnected: true` when the connection drops before the command reports its exit.
  */
 export async function runCommand(
   client: Client,
@@ -47,60 +47,144 @@ export async function runCommand(
       TERM_GRACE_MS,
     );
     const quiet = { signal, pty: options.pty }; // the caller no longer wants its output
-    if (late) await new RemoteCommand(client, late, quiet).stop();
-    else opening.then((c) => new RemoteCommand(client, c, quiet).stop()).catch(() => {});
+    if (late) await stopCommand(client, new ChannelCommand(late, quiet));
+    else opening.then((c) => stopCommand(client, new ChannelCommand(c, quiet))).catch(() => {});
     throw abortReason(signal);
   }
+  return superviseCommand(client, new ChannelCommand(channel, options), signal);
+}
 
-  const remote = new RemoteCommand(client, channel, options);
-  // On abort, reject once the remote process is stopped (bounded), not merely once we stop waiting.
+/** What waiting for and cancelling a command needs, whether it has its own channel or runs in the agent. */
+export interface RunningCommand {
+  readonly result: Promise<ExecResult>;
+  /** The command's process group once announced; undefined when it never will be. */
+  readonly pid: Promise<number | undefined>;
+  readonly ended: boolean;
+  /** The first exception an output callback threw; reported once the command ends. */
+  readonly callbackError: unknown;
+  /** Without a PID: the SSH "signal" request, where the command owns the channel. */
+  signal(name: "TERM" | "KILL"): void;
+  /** Gives up on the command: closes what carries it. */
+  abandon(): void;
+}
+
+/**
+ * Waits for `running`; on abort, rejects once the remote process group is stopped (bounded), not merely
+ * once we stop waiting.
+ */
+export async function superviseCommand(
+  client: Client,
+  running: RunningCommand,
+  signal: AbortSignal,
+): Promise<ExecResult> {
   let onAbort = () => {};
   const stopped = new Promise<never>((_, reject) => {
     onAbort = () => {
-      remote.stop().finally(() => reject(abortReason(signal)));
+      stopCommand(client, running).finally(() => reject(abortReason(signal)));
     };
   });
   if (signal.aborted) onAbort();
   else signal.addEventListener("abort", onAbort, { once: true });
   try {
-    const result = await Promise.race([remote.result, stopped]);
-    if (signal.aborted) throw abortReason(signal); // finished as the abort came: still a cancellation
-    if (remote.callbackError) throw remote.callbackError;
+    const result = await Promise.race([running.result, stopped]);
+    // The command's shell may end before the rest of its group is stopped: wait for the stop either way.
+    if (signal.aborted) await stopped;
+    if (running.callbackError) throw running.callbackError;
     return result;
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
 }
 
-/** One running command: its output, its exit, and how to stop it. */
-class RemoteCommand {
+/**
+ * TERM the process group, KILL what is left of it after a grace period, then give up on the command if it
+ * still has not ended. The group, not the command's shell: a member that ignores TERM outlives the shell.
+ */
+export async function stopCommand(client: Client, running: RunningCommand): Promise<void> {
+  if (running.ended) return;
+  const endedWithin = async (ms: number) => {
+    if (!running.ended) await withTimeout(running.result, ms);
+    return running.ended;
+  };
+  const pid = await withTimeout(running.pid, TERM_GRACE_MS);
+  if (pid === undefined || !(await killGroup(client, pid))) {
+    // No PID (not a POSIX shell?) or no second channel: the SSH "signal" request, which OpenSSH
+    // delivers with killpg to the session's group.
+    running.signal("TERM");
+    if (!(await endedWithin(TERM_GRACE_MS))) running.signal("KILL");
+  }
+  if (!(await endedWithin(TERM_GRACE_MS))) running.abandon();
+}
+
+/**
+ * Signals a process group from a new channel on the same connection, TERM then (after the grace period,
+ * if any member is left) KILL, in one remote script: one more login-shell start, not two. CONT wakes
+ * stopped members so they can act on the TERM. False when that channel could not be used.
+ */
+async function killGroup(client: Client, pid: number): Promise<boolean> {
+  const ticks = TERM_GRACE_MS / 100;
+  const script = [
+    `g=-${pid}; kill -TERM $g 2>/dev/null; kill -CONT $g 2>/dev/null; i=0;`,
+    `while kill -0 $g 2>/dev/null && [ $i -lt ${ticks} ]; do`,
+    "sleep 0.1 2>/dev/null || { sleep 1; i=$((i+9)); }; i=$((i+1)); done;",
+    "kill -KILL $g 2>/dev/null; true",
+  ].join(" ");
+  // Run by /bin/sh whatever the login shell is (no single quotes inside).
+  const command = `exec /bin/sh -c '${script}'`;
+  try {
+    const channel = await withTimeout(openChannel(client, command, false), TERM_GRACE_MS);
+    if (!channel) return false;
+    channel.resume();
+    channel.stderr.resume();
+    channel.end();
+    await withTimeout(new Promise((resolve) => channel.once("close", resolve)), 2 * TERM_GRACE_MS + 1_000);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The caller's line callbacks, guarded: an exception is kept for later instead of breaking the stream. */
+export class GuardedOutput {
+  error: unknown;
+  readonly onStdout: (line: string) => void;
+  readonly onStderr: (line: string) => void;
+
+  constructor(options: Pick<ExecOptions, "onStdout" | "onStderr">) {
+    this.onStdout = this.#guard(options.onStdout);
+    this.onStderr = this.#guard(options.onStderr);
+  }
+
+  #guard(callback?: (line: string) => void): (line: string) => void {
+    return (line) => {
+      try {
+        callback?.(line);
+      } catch (error) {
+        this.error ??= error;
+      }
+    };
+  }
+}
+
+/** One command on its own exec channel: its output, its exit, and the channel to signal or close. */
+class ChannelCommand implements RunningCommand {
   readonly result: Promise<ExecResult>;
-  /** The first exception an output callback threw; reported once the command ends. */
-  callbackError?: unknown;
+  readonly pid: Promise<number | undefined>;
+  readonly #output: GuardedOutput;
   #closed = false;
-  #pid: Promise<number | undefined>;
-  #stopping?: Promise<void>;
 
   constructor(
-    private readonly client: Client,
     private readonly channel: ClientChannel,
     options: ExecOptions & { pty: boolean },
   ) {
     let resolvePid: (pid: number | undefined) => void = () => {};
-    this.#pid = new Promise((resolve) => {
+    this.pid = new Promise((resolve) => {
       resolvePid = resolve;
     });
-    const guard = (callback?: (line: string) => void) => (line: string) => {
-      try {
-        callback?.(line);
-      } catch (error) {
-        this.callbackError ??= error;
-      }
-    };
-    const onStdout = guard(options.onStdout);
-    const onStderr = guard(options.onStderr);
+    const output = new GuardedOutput(options);
+    this.#output = output;
     // With a pty, stderr is the terminal too, so the PID line arrives on stdout.
-    const markerStream = options.pty ? onStdout : onStderr;
+    const markerStream = options.pty ? output.onStdout : output.onStderr;
     // Usually the first line, but a noisy login (shell rc files, locale warnings) can come before it.
     let seen = false;
     const withoutMarker = (line: string) => {
@@ -109,8 +193,8 @@ class RemoteCommand {
       seen = true;
       resolvePid(Number(match[1]));
     };
-    const stdout = new LineSplitter(options.pty ? withoutMarker : onStdout);
-    const stderr = new LineSplitter(options.pty ? onStderr : withoutMarker);
+    const stdout = new LineSplitter(options.pty ? withoutMarker : output.onStdout);
+    const stderr = new LineSplitter(options.pty ? output.onStderr : withoutMarker);
 
     let exitCode: number | null = null;
     let exitSignal: string | undefined;
@@ -136,34 +220,15 @@ class RemoteCommand {
     if (!options.pty) channel.end();
   }
 
-  /** TERM the process group, KILL it after a grace period, then close the channel. Idempotent. */
-  stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
+  get ended(): boolean {
+    return this.#closed;
   }
 
-  async #stop(): Promise<void> {
-    if (this.#closed) return;
-    const pid = await withTimeout(this.#pid, TERM_GRACE_MS);
-    if (pid !== undefined) {
-      // Signals go through a second channel on the same connection: the group, not just the shell.
-      await this.#kill("TERM", pid);
-      if (!(await this.#closedWithin(TERM_GRACE_MS))) {
-        await this.#kill("KILL", pid);
-        await this.#closedWithin(TERM_GRACE_MS);
-      }
-    } else {
-      // No PID (not a POSIX shell?): the SSH "signal" request, which OpenSSH delivers with killpg.
-      this.#signal("TERM");
-      if (!(await this.#closedWithin(TERM_GRACE_MS))) {
-        this.#signal("KILL");
-        await this.#closedWithin(TERM_GRACE_MS);
-      }
-    }
-    if (!this.#closed) this.channel.close();
+  get callbackError(): unknown {
+    return this.#output.error;
   }
 
-  #signal(name: string): void {
+  signal(name: string): void {
     try {
       this.channel.signal(name);
     } catch {
@@ -171,30 +236,12 @@ class RemoteCommand {
     }
   }
 
-  async #closedWithin(ms: number): Promise<boolean> {
-    if (this.#closed) return true;
-    await withTimeout(this.result, ms);
-    return this.#closed;
-  }
-
-  /** Signals the process group from a second channel; falls back to the SSH signal request if it cannot. */
-  async #kill(signalName: "TERM" | "KILL", pid: number): Promise<void> {
-    // CONT wakes stopped members so they can act on the TERM.
-    const command = `kill -${signalName} -${pid} 2>/dev/null; kill -CONT -${pid} 2>/dev/null; true`;
-    try {
-      const channel = await withTimeout(openChannel(this.client, command, false), TERM_GRACE_MS);
-      if (!channel) throw new Error("kill channel did not open");
-      channel.resume();
-      channel.stderr.resume();
-      channel.end();
-      await withTimeout(new Promise((resolve) => channel.once("close", resolve)), TERM_GRACE_MS);
-    } catch {
-      this.#signal(signalName);
-    }
+  abandon(): void {
+    this.channel.close();
   }
 }
 
-function openChannel(client: Client, command: string, pty: boolean): Promise<ClientChannel> {
+export function openChannel(client: Client, command: string, pty: boolean): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     try {
       client.exec(command, pty ? { pty: { term: "xterm", cols: 200, rows: 50 } } : {}, (error, channel) =>
@@ -206,7 +253,7 @@ function openChannel(client: Client, command: string, pty: boolean): Promise<Cli
   });
 }
 
-function wrapOpenError(endpoint: string, command: string, error: unknown, client: Client): Error {
+export function wrapOpenError(endpoint: string, command: string, error: unknown, client: Client): Error {
   // ssh2 answers "Not connected" / "No response from server" when the connection died under us.
   const gone = /not connected|no response/i.test(errorMessage(error)) || !isWritable(client);
   if (gone) return new ChannelNotOpened(errorMessage(error), { cause: error });
@@ -252,7 +299,7 @@ function stripCr(line: string): string {
 }
 
 /** Resolves with the promise's value, or undefined after `ms`. Never rejects. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(undefined), ms);
     promise.then(

@@ -20,35 +20,71 @@ const S_IFLNK = 0o120000;
 const SFTP_NO_SUCH_FILE = 2;
 
 /**
- * One SFTP channel for one operation. Aborting the signal closes the channel, which fails every
- * outstanding request at once: that is how a fastPut/fastGet stops mid-file.
+ * One SFTP channel, kept for the connection and used by one operation at a time (`use`). Aborting the
+ * operation's signal ends the channel, which fails every outstanding request at once: that is how a
+ * fastPut/fastGet stops mid-file. The session is then closed and the next operation opens another.
  */
 export class SftpSession {
-  readonly #onAbort = () => this.sftp.end();
+  #signal: AbortSignal = new AbortController().signal;
+  #closed = false;
+  #busy = false;
 
-  private constructor(
-    readonly sftp: SFTPWrapper,
-    readonly signal: AbortSignal,
-  ) {
-    signal.addEventListener("abort", this.#onAbort, { once: true });
+  private constructor(readonly sftp: SFTPWrapper) {
+    const gone = () => {
+      this.#closed = true;
+    };
+    sftp.once("end", gone);
+    sftp.once("close", gone);
+    // A protocol error ends the channel; without a listener it would crash the process.
+    sftp.on("error", gone);
   }
 
   static open(client: Client, signal: AbortSignal): Promise<SftpSession> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(abortReason(signal));
-      client.sftp((error, sftp) => {
-        if (error) return reject(error);
-        if (signal.aborted) {
-          sftp.end();
-          return reject(abortReason(signal));
-        }
-        resolve(new SftpSession(sftp, signal));
-      });
+      try {
+        client.sftp((error, sftp) => {
+          if (error) return reject(error);
+          if (signal.aborted) {
+            sftp.end();
+            return reject(abortReason(signal));
+          }
+          resolve(new SftpSession(sftp));
+        });
+      } catch (error) {
+        reject(error); // "Not connected"
+      }
     });
   }
 
+  /** False once the channel ended (aborted operation, server closed it, connection dropped). */
+  get usable(): boolean {
+    return !this.#closed;
+  }
+
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** Runs one operation under `signal`; the session must not be busy. */
+  async use<T>(signal: AbortSignal, work: (session: this) => Promise<T>): Promise<T> {
+    if (this.#busy) throw new Error("SFTP session already in use");
+    const onAbort = () => this.close();
+    this.#busy = true;
+    this.#signal = signal;
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      if (signal.aborted) onAbort();
+      return await work(this);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      this.#signal = new AbortController().signal;
+      this.#busy = false;
+    }
+  }
+
   close(): void {
-    this.signal.removeEventListener("abort", this.#onAbort);
+    this.#closed = true;
     this.sftp.end();
   }
 
@@ -58,7 +94,7 @@ export class SftpSession {
    */
   call<T>(start: (callback: (error: Error | null | undefined, value: T) => void) => void): Promise<T> {
     return new Promise((resolve, reject) => {
-      const signal = this.signal;
+      const signal = this.#signal;
       if (signal.aborted) return reject(abortReason(signal));
       const onAbort = () => reject(abortReason(signal));
       signal.addEventListener("abort", onAbort, { once: true });
@@ -69,6 +105,15 @@ export class SftpSession {
         else resolve(value);
       });
     });
+  }
+
+  /** Removes a file; one that is already gone is fine. */
+  async unlink(remote: string): Promise<void> {
+    try {
+      await this.call((cb) => this.sftp.unlink(remote, (error) => cb(error, undefined)));
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== SFTP_NO_SUCH_FILE) throw error;
+    }
   }
 
   stat(remote: string): Promise<Stats> {

@@ -8,10 +8,11 @@ import { errorMessage, formatMs, isCancellation, KilnError, TimeoutError } from 
 import type { CommunicatorConfig } from "./config";
 import { SshConnector, type SshLink } from "./ssh-connect";
 import { SshError } from "./ssh-errors";
-import { ChannelNotOpened, runCommand } from "./ssh-exec";
+import { ChannelNotOpened, runCommand, superviseCommand } from "./ssh-exec";
+import { AgentUnavailable, CommandSession } from "./ssh-session";
 import { resolveSshSettings, type SshSettings } from "./ssh-settings";
 import { SftpSession } from "./ssh-sftp";
-import type { Communicator, ExecOptions, ExecResult, TransferOptions } from "./types";
+import type { Communicator, ExecOptions, ExecResult, RemoveOptions, TransferOptions } from "./types";
 
 export { SshAuthError, SshError, SshTimeoutError } from "./ssh-errors";
 export { SSH_DEFAULTS } from "./ssh-settings";
@@ -54,6 +55,27 @@ export async function connectSsh(
   }
 }
 
+/**
+ * `KILN_SSH_SESSION=per-command` gives every command its own SSH session, as Packer does, instead of
+ * running it in the connection's command agent (ssh-session.ts). With the agent, the login environment
+ * is captured once per connection, so a command that changes ~/.bashrc (or /etc/profile.d) is not seen
+ * by later commands until a reconnect; with per-command sessions every command re-reads startup files.
+ */
+export function agentEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.KILN_SSH_SESSION !== "per-command";
+}
+
+/** What one connection has: its command agent and its SFTP session, each made on first use. */
+interface LinkResources {
+  readonly link: SshLink;
+  agent?: CommandSession;
+  agentStarting?: Promise<CommandSession | undefined>;
+  /** The agent cannot run on this connection: commands get their own channels. */
+  agentUnavailable?: boolean;
+  sftp?: SftpSession;
+  sftpOpening?: Promise<SftpSession>;
+}
+
 export class SshCommunicator implements Communicator {
   /** `user@host:port`, for messages. */
   readonly endpoint: string;
@@ -62,12 +84,16 @@ export class SshCommunicator implements Communicator {
   readonly #log: (text: string) => void;
   /** Fires on close(): stops a connect loop that is still running. */
   readonly #closing = new AbortController();
+  /** ssh_pty needs a terminal per command, which the agent cannot give. */
+  readonly #useAgent: boolean;
   #link?: SshLink;
   #connecting?: Promise<SshLink>;
+  #resources?: LinkResources;
   #closed = false;
 
   constructor(settings: SshSettings, log?: (text: string) => void) {
     this.#settings = settings;
+    this.#useAgent = !settings.pty && agentEnabled();
     this.#log = log ?? (() => {});
     this.#connector = new SshConnector(settings, this.#log);
     this.endpoint = this.#connector.endpoint;
@@ -83,6 +109,9 @@ export class SshCommunicator implements Communicator {
     for (let attempt = 0; ; attempt++) {
       const link = await this.#live(options.signal);
       try {
+        const agent = await this.#agent(link, options.signal);
+        const running = agent?.run(command, options);
+        if (running) return await superviseCommand(link.client, running, options.signal);
         return await runCommand(link.client, this.endpoint, command, { ...options, pty: this.#settings.pty });
       } catch (error) {
         // The connection died between our check and the channel open: nothing ran, so try once more.
@@ -126,6 +155,10 @@ export class SshCommunicator implements Communicator {
     );
   }
 
+  remove(remotePath: string, options: RemoveOptions): Promise<void> {
+    return this.#sftp(`remove ${remotePath}`, options.signal, (sftp) => sftp.unlink(remotePath));
+  }
+
   /**
    * Drops the connection and connects again within `timeoutMs` (default `ssh_timeout`). Call it once the
    * machine has gone down: called too early, it reconnects to the machine before its reboot.
@@ -134,6 +167,7 @@ export class SshCommunicator implements Communicator {
     throwIfAborted(signal);
     const old = this.#link;
     this.#link = undefined;
+    this.#resources = undefined;
     if (old) {
       this.#log(`Reconnecting to ${this.endpoint}`);
       await old.end();
@@ -147,6 +181,7 @@ export class SshCommunicator implements Communicator {
     this.#closing.abort(new KilnError("SSH_CLOSED", `ssh ${this.endpoint}: communicator closed`));
     const link = this.#link;
     this.#link = undefined;
+    this.#resources = undefined;
     await this.#connecting?.catch(() => {});
     await Promise.all([link?.end(), this.#connector.close()]);
   }
@@ -200,20 +235,85 @@ export class SshCommunicator implements Communicator {
     return pending;
   }
 
-  /** Runs one transfer on its own SFTP channel; failures name the transfer and the endpoint. */
+  /** What `link` has set up so far; a new connection starts with nothing. */
+  #resourcesOf(link: SshLink): LinkResources {
+    if (this.#resources?.link !== link) this.#resources = { link };
+    return this.#resources;
+  }
+
+  /**
+   * The connection's command agent, started on first use; undefined when the command should get its own
+   * channel: agent off (ssh_pty, opt-out), unavailable on this machine, or another command is starting it.
+   */
+  async #agent(link: SshLink, signal: AbortSignal): Promise<CommandSession | undefined> {
+    if (!this.#useAgent) return undefined;
+    const res = this.#resourcesOf(link);
+    if (res.agentUnavailable || res.agentStarting) return undefined;
+    if (res.agent?.usable) return res.agent;
+    res.agent = undefined;
+    const starting = CommandSession.start(link.client, this.endpoint, signal).then(
+      (agent): CommandSession | undefined => {
+        if (link.closed || this.#resources !== res) {
+          agent.close(); // the connection was replaced while the agent started
+          return undefined;
+        }
+        res.agent = agent;
+        return agent;
+      },
+      (error: unknown) => {
+        if (!(error instanceof AgentUnavailable)) throw error;
+        res.agentUnavailable = true;
+        this.#log(`Commands on ${this.endpoint} use one SSH session each: ${error.message}`);
+        return undefined;
+      },
+    );
+    res.agentStarting = starting;
+    try {
+      return await starting;
+    } finally {
+      res.agentStarting = undefined;
+    }
+  }
+
+  /**
+   * Runs one transfer on the connection's SFTP session (opened on first use), or on a session of its own
+   * when another transfer holds it; failures name the transfer and the endpoint.
+   */
   async #sftp(what: string, signal: AbortSignal, work: (sftp: SftpSession) => Promise<void>): Promise<void> {
     throwIfAborted(signal);
     const link = await this.#live(signal);
-    let session: SftpSession | undefined;
+    const res = this.#resourcesOf(link);
+    let own: SftpSession | undefined;
     try {
-      session = await SftpSession.open(link.client, signal);
-      await work(session);
+      let session = await this.#sharedSftp(res, signal);
+      // Checked and claimed (by use) with no await in between: concurrent transfers never share it.
+      if (!session || session.busy) {
+        own = await SftpSession.open(link.client, signal);
+        session = own;
+      }
+      await session.use(signal, work);
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
       if (error instanceof KilnError) throw error;
       throw new SshError(this.endpoint, `${what}: ${errorMessage(error)}`, { cause: error });
     } finally {
-      session?.close();
+      own?.close();
+    }
+  }
+
+  /** The connection's SFTP session (opened if there is none yet), or undefined while another caller opens it. */
+  async #sharedSftp(res: LinkResources, signal: AbortSignal): Promise<SftpSession | undefined> {
+    if (res.sftp && !res.sftp.usable) res.sftp = undefined;
+    if (res.sftp) return res.sftp;
+    if (res.sftpOpening) return undefined;
+    const opening = SftpSession.open(res.link.client, signal);
+    res.sftpOpening = opening;
+    try {
+      const session = await opening;
+      if (this.#resources === res) res.sftp = session;
+      return session;
+    } finally {
+      res.sftpOpening = undefined;
     }
   }
 }

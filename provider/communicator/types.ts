@@ -12,6 +12,8 @@ export interface Communicator {
   download(remotePath: string, localPath: string, options: TransferOptions): Promise<void>;
   /** Copies the contents of `remoteDir` into `localDir` (created if missing), recursively. */
   downloadDir(remoteDir: string, localDir: string, options: TransferOptions): Promise<void>;
+  /** Deletes one remote file; a file that does not exist is not an error. */
+  remove(remotePath: string, options: RemoveOptions): Promise<void>;
   /**
    * Drops the current connection and connects again, retrying until `timeoutMs` (the machine may be
    * rebooting). Calls after an unexpected drop reconnect on their own; this is for callers that know.
@@ -27,7 +29,11 @@ export interface ExecOptions {
 }
 
 export interface ExecResult {
-  /** Null when the command ended without a status: killed by a signal, or the connection dropped. */
+  /**
+   * Null when the command ended without a status: killed by a signal, or the connection dropped. Through
+   * the SSH command agent (the default, see ssh-session.ts) a command killed by a signal reports what its
+   * shell sees, 128 + the signal number, as Packer reports it.
+   */
   readonly exitCode: number | null;
   readonly exitSignal?: string;
   /** True when the connection went away before the command reported an exit status (e.g. a reboot). */
@@ -38,4 +44,8 @@ export interface TransferOptions {
   readonly signal: AbortSignal;
   /** File mode for uploaded files; default keeps the local mode (0644 for buffers). */
   readonly mode?: number;
+}
+
+export interface RemoveOptions {
+  readonly signal: AbortSignal;
 }

@@ -97,7 +97,7 @@ async function runScript(
   );
   // After an expected disconnect the machine may still be rebooting: the next step reconnects first.
   if (!config.skip_clean && !config.expect_disconnect) {
-    await communicator.exec(`rm -f ${shellQuote(path)}`, { signal });
+    await communicator.remove(path, { signal });
   }
 }
 
