@@ -23,8 +23,10 @@ if [ ! -x .venv/bin/moto_server ] || [ "$installed" != "$MOTO_VERSION" ]; then
   .venv/bin/pip install -q "moto[server]==$MOTO_VERSION"
 fi
 
-# npm ci only when the lock file changed since the last install.
+# Install only when the lock file changed since the last install. Not `npm ci`: the registry mirror here
+# does not serve other platforms' optional packages (biome, rollup binaries), which the lock file leaves
+# out and `npm ci` then refuses; `npm install --no-save` installs the same locked versions.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund
+  echo "setup: npm install (locked versions)"
+  npm install --no-save --no-audit --no-fund
 fi
