@@ -15,6 +15,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Suites start real servers (sshd, moto); two cores do not reward more forks.
     pool: "forks",
+    // CI also writes the results as JSON so .ci/run can print a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: "test-results/vitest.json" },
     poolOptions: { forks: { maxForks: 2 } },
   },
 });
