@@ -40,3 +40,11 @@ export type CommunicatorConfig = z.infer<typeof communicatorSchema>;
 
 /** Fields whose values are secrets: redacted from output and kept out of state. */
 export const sensitiveCommunicatorFields = ["ssh_password", "ssh_bastion_password"] as const;
+
+/**
+ * How Kiln reaches the machine, not what ends up on it: every communicator field but the user (files a
+ * provisioner creates belong to it) and the choice of communicator. Left out of content fingerprints.
+ */
+export const connectionOnlyFields: readonly string[] = Object.keys(communicatorShape).filter(
+  (field) => field !== "ssh_username" && field !== "communicator",
+);

@@ -3,25 +3,16 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { sensitiveCommunicatorFields } from "../communicator/config";
+import { connectionOnlyFields, sensitiveCommunicatorFields } from "../communicator/config";
 import type { PreparedBuild, PreparedSource } from "../spec/prepare";
 import { selectedBy } from "../spec/prepare";
-
-/** Connection tuning that cannot change what ends up in the image. */
-const CONNECTION_ONLY_FIELDS = [
-  "ssh_timeout",
-  "ssh_handshake_attempts",
-  "ssh_keep_alive_interval",
-  "pause_before_connecting",
-  "ssh_file_transfer_method",
-];
 
 /**
  * The content fingerprint of one source's build: its builder config and every provisioner that applies
  * to it, plus the bytes of every local file they upload or run. Same inputs, same fingerprint — on any
- * machine, since paths are taken relative to the template directory. Post-processors and fields that do
- * not change the image (tags, sharing) are left out, so editing them does not force a rebake; callers that
- * manage more fields themselves (the Pulumi resource re-tags in place) name them in `extraExclude`.
+ * machine, since paths are taken relative to the template directory. Post-processors, connection settings
+ * and the builder's `fingerprintExclude` are left out, so editing them does not force a rebake; callers
+ * that manage more fields themselves (the Pulumi resource re-tags in place) name them in `extraExclude`.
  */
 export async function fingerprintSource(
   build: PreparedBuild,
@@ -31,7 +22,7 @@ export async function fingerprintSource(
   // Secrets stay out too: the fingerprint is written to image tags, and a hash of a short password is
   // a password.
   const excluded = new Set([
-    ...CONNECTION_ONLY_FIELDS,
+    ...connectionOnlyFields,
     ...sensitiveCommunicatorFields,
     ...(source.builder.sensitiveFields ?? []),
     ...(source.builder.fingerprintExclude ?? []),

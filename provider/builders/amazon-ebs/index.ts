@@ -1,6 +1,7 @@
 import type { Builder } from "../types";
 import { Ec2Clients } from "./clients";
 import { checkEbsConfig, type EbsConfig, ebsSchema } from "./config";
+import { EBS_ACCESS_FIELDS } from "./fields";
 import { findExistingAmi } from "./find-existing";
 import { userDataPath } from "./launch-spec";
 import { pollSettings } from "./polling";
@@ -48,20 +49,7 @@ export const amazonEbsBuilder: Builder<EbsConfig, EbsState> = {
   sensitiveFields: ["secret_key", "token"],
   // How Kiln reaches AWS and the instance does not change the image. Tags and sharing stay in: a reused
   // AMI must already carry the tags and launch permissions the config asks for.
-  fingerprintExclude: [
-    "access_key",
-    "secret_key",
-    "token",
-    "profile",
-    "custom_endpoint_ec2",
-    "max_retries",
-    "aws_polling",
-    "temporary_key_pair_name",
-    "temporary_key_pair_type",
-    "temporary_security_group_source_cidrs",
-    "temporary_security_group_source_public_ip",
-    "ssh_interface",
-  ],
+  fingerprintExclude: EBS_ACCESS_FIELDS,
   localInputs: (config, baseDir) => {
     const file = userDataPath(config, baseDir);
     return file ? [file] : [];
