@@ -1,48 +1,19 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { onAwsClient } from "../../provider/builders/amazon-ebs/clients";
 import type { Artifact } from "../../provider/engine/artifact";
 import type { BuildEvent } from "../../provider/engine/events";
 import type { BuildSpec, PostProcessorSpec, ProvisionerSpec } from "../../provider/spec/types";
-import { type Leftovers, leftoverCount, MOTO_CREDENTIALS, type Moto, SOURCE_AMIS, startMoto } from "../fixtures/moto";
-import { type SshdHandle, startSshd } from "../fixtures/sshd";
+import { type Env, useEnv as useSharedEnv } from "../fixtures/aws-env";
+import { type Leftovers, leftoverCount, MOTO_CREDENTIALS, type Moto, SOURCE_AMIS } from "../fixtures/moto";
 
 export const REGION = "us-east-1";
 export const COPY_REGIONS = ["us-west-2", "eu-west-1"] as const;
 export const ALL_REGIONS = [REGION, ...COPY_REGIONS];
 
-export interface Env {
-  readonly moto: Moto;
-  readonly sshd: SshdHandle;
-  /** A fresh directory per test. */
-  readonly work: string;
-}
+export type { Env } from "../fixtures/aws-env";
 
-/** Starts moto and sshd once per file, resets moto before each test. */
-export function useEnv(): () => Env {
-  let moto: Moto | undefined;
-  let sshd: SshdHandle | undefined;
-  let work = "";
-  beforeAll(async () => {
-    [moto, sshd] = await Promise.all([startMoto(), startSshd()]);
-  });
-  afterAll(async () => {
-    await Promise.all([moto?.stop(), sshd?.stop()]);
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await moto?.reset();
-    if (work) rmSync(work, { recursive: true, force: true });
-    work = mkdtempSync(join(tmpdir(), "kiln-ebs-"));
-  });
-  return () => {
-    if (!moto || !sshd) throw new Error("environment not started");
-    return { moto, sshd, work };
-  };
-}
+/** Starts moto and sshd once per file and resets moto before each test. */
+export const useEnv = (): (() => Env) => useSharedEnv("kiln-ebs");
 
 /** An amazon-ebs source pointed at moto for the API and at the local sshd for the communicator. */
 export function ebsConfig(env: Env, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DescribeImagesCommand, DescribeSnapshotsCommand, type Tag } from "@aws-sdk/client-ec2";
-import { afterAll, beforeAll, beforeEach, vi } from "vitest";
+import { vi } from "vitest";
 import type { BakedImageInputs, BakedImageOutputs, ResolvedArgs } from "../../provider/pulumi/inputs";
 import { providerInputs } from "../../provider/pulumi/program";
-import { type Leftovers, leftoverCount, MOTO_CREDENTIALS, type Moto, SOURCE_AMIS, startMoto } from "../fixtures/moto";
-import { type SshdHandle, startSshd } from "../fixtures/sshd";
+import { type Env, useEnv as useSharedEnv } from "../fixtures/aws-env";
+import { type Leftovers, leftoverCount, MOTO_CREDENTIALS, type Moto, SOURCE_AMIS } from "../fixtures/moto";
 
 // The provider loads its runtime with Node's `require`, as it must inside Pulumi's provider host; here
 // the runtime is TypeScript, which Node loads through this hook (the Pulumi host loads compiled JS).
@@ -16,35 +13,10 @@ createRequire(__filename)("./ts-require.cjs");
 export const REGION = "us-east-1";
 export const COPY_REGION = "us-west-2";
 
-export interface Env {
-  readonly moto: Moto;
-  readonly sshd: SshdHandle;
-  /** A fresh directory per test: scripts live here, and it is the build's base directory. */
-  readonly work: string;
-}
+export type { Env } from "../fixtures/aws-env";
 
 /** Starts moto and sshd once per file and resets moto before each test. */
-export function useEnv(): () => Env {
-  let moto: Moto | undefined;
-  let sshd: SshdHandle | undefined;
-  let work = "";
-  beforeAll(async () => {
-    [moto, sshd] = await Promise.all([startMoto(), startSshd()]);
-  });
-  afterAll(async () => {
-    await Promise.all([moto?.stop(), sshd?.stop()]);
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await moto?.reset();
-    if (work) rmSync(work, { recursive: true, force: true });
-    work = mkdtempSync(join(tmpdir(), "kiln-pulumi-"));
-  });
-  return () => {
-    if (!moto || !sshd) throw new Error("environment not started");
-    return { moto, sshd, work };
-  };
-}
+export const useEnv = (): (() => Env) => useSharedEnv("kiln-pulumi");
 
 /** `amazonEbs` args pointed at moto for EC2 and at the local sshd for SSH. */
 export function ebsArgs(env: Env, extra: Partial<ResolvedAmazonEbs> = {}): ResolvedAmazonEbs {
