@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import { parseWeakly } from "../spec/weak-types";
 import { deferredBuildKeys, resolveBuildData } from "../template/build-data";
 
 /**
@@ -8,9 +10,12 @@ import { deferredBuildKeys, resolveBuildData } from "../template/build-data";
 export function withBuildData<C>(
   validated: C,
   raw: Readonly<Record<string, unknown>>,
-  schema: { parse(value: unknown): C },
+  schema: z.ZodType<C, unknown>,
   generated: Readonly<Record<string, string>>,
 ): C {
   if (deferredBuildKeys(raw).length === 0) return validated;
-  return schema.parse(resolveBuildData(raw, generated));
+  // The same type conversions as at validation ("{{build `Port`}}" renders to a string).
+  const result = parseWeakly(schema, resolveBuildData(raw, generated));
+  if (!result.success) throw result.error;
+  return result.data;
 }

@@ -30,7 +30,8 @@ export function connectStep(): Step<BuilderRun<CommunicatorConfig, unknown>> {
         Port: String(port),
         User: config.ssh_username ?? "",
         ConnType: "ssh",
-        ...(config.ssh_password ? { Password: config.ssh_password } : {}),
+        // Packer always defines build.Password: empty when the connection uses a key.
+        Password: config.ssh_password ?? "",
         ...(target.id ? { ID: target.id } : {}),
       });
     },

@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { redactValue } from "../engine/redact";
 import { resolvePath } from "../spec/prepare";
+import { goJsonIndent } from "../util/go-json";
 import type { PostProcessor } from "./types";
 
 const manifestSchema = z.strictObject({
@@ -56,7 +57,7 @@ export const manifestPostProcessor: PostProcessor<ManifestConfig> = {
       files: files.length ? files : null,
       artifact_id: artifact.id,
       packer_run_uuid: ctx.runUuid,
-      custom_data: config.custom_data ? redactValue(config.custom_data, ctx.redact) : null,
+      custom_data: config.custom_data ? sortedKeys(redactValue(config.custom_data, ctx.redact)) : null,
     };
     const previous = pending.get(path) ?? Promise.resolve();
     const write = previous.then(() => appendEntry(path, entry, ctx.runUuid));
@@ -69,6 +70,11 @@ export const manifestPostProcessor: PostProcessor<ManifestConfig> = {
     return artifact;
   },
 };
+
+/** Go writes a map's keys sorted (custom_data is a map[string]string in Packer). */
+function sortedKeys(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 
 async function appendEntry(path: string, entry: ManifestBuild, runUuid: string): Promise<void> {
   let manifest: Manifest = { builds: [], last_run_uuid: runUuid };
@@ -85,8 +91,9 @@ async function appendEntry(path: string, entry: ManifestBuild, runUuid: string):
   }
   manifest.builds = [...(manifest.builds ?? []), entry];
   manifest.last_run_uuid = runUuid;
-  // Write then rename, so an interrupted run never leaves half a manifest.
+  // Write then rename, so an interrupted run never leaves half a manifest. Packer's layout: Go's
+  // MarshalIndent, no newline at the end.
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(temp, goJsonIndent(manifest));
   await rename(temp, path);
 }

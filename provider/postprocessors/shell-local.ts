@@ -18,6 +18,7 @@ export const shellLocalPostProcessor: PostProcessor<ShellLocalConfig> = {
     const env: [string, string][] = [
       ["PACKER_BUILD_NAME", context.ctx.sourceName],
       ["PACKER_BUILDER_TYPE", artifact.builderType],
+      ["PACKER_RUN_UUID", context.ctx.runUuid],
     ];
     await runShellLocal(config, env, { signal, cwd: context.ctx.baseDir, output: context.output });
     return artifact;

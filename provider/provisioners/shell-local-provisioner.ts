@@ -16,5 +16,10 @@ export const shellLocalProvisioner: Provisioner<ShellLocalConfig> = {
   check: checkShellLocal,
   localInputs: shellLocalInputs,
   run: (config, context, signal) =>
-    runShellLocal(config, packerEnvironment({}, context), { signal, cwd: context.ctx.baseDir, output: context.output }),
+    runShellLocal(
+      config,
+      // Packer's own process environment carries the run's UUID, and local commands inherit it.
+      [...packerEnvironment({}, context), ["PACKER_RUN_UUID", context.ctx.runUuid]],
+      { signal, cwd: context.ctx.baseDir, output: context.output },
+    ),
 };

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { ConfigProblem, SourceLocation } from "../engine/errors";
 import type { Located } from "./types";
+import { parseWeakly } from "./weak-types";
 
 /** Parses `raw` with a plugin schema; on failure returns problems that name the block, field and line. */
 export function parseConfig<C>(
@@ -9,7 +10,7 @@ export function parseConfig<C>(
   block: string,
   located: Located,
 ): { config?: C; problems: ConfigProblem[] } {
-  const result = schema.safeParse(raw);
+  const result = parseWeakly(schema, raw);
   if (result.success) return { config: result.data, problems: [] };
   return { problems: result.error.issues.flatMap((issue) => issueProblems(issue, block, located)) };
 }

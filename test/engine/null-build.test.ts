@@ -131,23 +131,23 @@ describe("null builder against a real sshd", () => {
     expect(readFileSync(join(work, "downloaded/motd"), "utf8")).toBe("motd text");
   });
 
-  it("shell-local provisioner and post-processors: manifest appended, shell-local, checksum", async () => {
+  it("shell-local provisioner and post-processors: manifest appended, shell-local", async () => {
     const rec = recorder();
     const manifest = join(work, "manifest.json");
     const run = () =>
       build(
-        spec([{ type: "shell-local", config: { inline: ["echo local $PACKER_BUILD_NAME"] } }], {
+        spec([{ type: "shell-local", config: { inline: ["echo local $PACKER_BUILD_NAME run $PACKER_RUN_UUID"] } }], {
           postProcessors: [
             [{ type: "manifest", config: { output: manifest, custom_data: { team: "platform" } } }],
-            [{ type: "shell-local", config: { command: "echo post $PACKER_BUILDER_TYPE" } }],
+            [{ type: "shell-local", config: { command: "echo post $PACKER_BUILDER_TYPE run $PACKER_RUN_UUID" } }],
           ],
         }),
         { onEvent: rec.onEvent },
       );
     const first = await run();
     await run();
-    expect(rec.lines()).toContain("local target");
-    expect(rec.lines()).toContain("post null");
+    expect(rec.lines()).toContain(`local target run ${first.runUuid}`);
+    expect(rec.lines()).toContain(`post null run ${first.runUuid}`);
     const written = JSON.parse(readFileSync(manifest, "utf8"));
     expect(written.builds).toHaveLength(2);
     expect(written.builds[0]).toMatchObject({

@@ -68,9 +68,62 @@ const KNOWN_DIVERGENCES: Record<string, { packer: string; kiln: string; why: str
   },
   "[1.5, 1e+3]": { packer: "[\n  1.5,\n  1000,\n]", kiln: "ERROR Invalid expression", why: "same grammar limit" },
   "jsonencode(1e20)": { packer: "100000000000000000000", kiln: "ERROR Invalid expression", why: "same grammar limit" },
+  'cidrsubnet("10.1.2.0/24", 4, -1)': {
+    packer: "0.0.0.16/28",
+    kiln: "ERROR Error in function call",
+    why: "go-cidr 1.0.1 (Packer 1.6.6) garbled a negative netnum; later go-cidr (current Packer) rejects it",
+  },
+  'cidrsubnets("::ffff:10.0.0.0/104", 8, 8)': {
+    packer: "ERROR Invalid function argument",
+    kiln: '[\n  "10.0.0.0/16",\n  "10.1.0.0/16",\n]',
+    why: 'go-cidr 1.0.1 mixes 4- and 16-byte forms of an IPv4-mapped network and fails ("after <nil>")',
+  },
+  'yamldecode("~")': {
+    packer: "<unknown>",
+    kiln: "null",
+    why: "go-cty-yaml 1.0.3 (current Packer) decodes a null document to null; 1.6.6's 1.0.1 made it unknown",
+  },
+  'yamldecode("null")': { packer: "<unknown>", kiln: "null", why: "same: null document" },
+  'yamldecode("--- \\n...\\n")': { packer: "<unknown>", kiln: "null", why: "same: empty explicit document" },
+  'yamldecode("[!!str, 1]")': {
+    packer: "ERROR Error in function call",
+    kiln: '[\n  "",\n  1,\n]',
+    why: 'libyaml reads "!!str," in a flow sequence as the tag "str,"; the yaml package ends the tag at ","',
+  },
 };
 
 let dir: string;
+
+/** A cloud-init style file for yamldecode(file(...)): comments, anchors, a merge, block scalars, YAML 1.1 words. */
+const CONFIG_YAML = `# cloud-config
+defaults: &defaults
+  shell: /bin/bash
+  sudo: "ALL=(ALL) NOPASSWD:ALL"
+  lock_passwd: yes
+users:
+  - name: deploy
+    <<: *defaults
+    groups: [adm, docker]
+  - name: ci
+    <<: *defaults
+    lock_passwd: no
+packages:
+  - nginx
+  - 'curl'
+write_files:
+  - path: /etc/motd
+    permissions: '0644'
+    content: |
+      Welcome to \${hostname}
+      Managed by Packer
+runcmd:
+  - [systemctl, enable, --now, nginx]
+  - echo done > /tmp/done
+swap:
+  size: 1_024
+  enabled: on
+built: 2021-03-04
+`;
 
 /** The part of a template loader the suite needs: variable defaults, then locals in dependency order. */
 function loadFixture(text: string, file: string): EvalScope {
@@ -138,6 +191,7 @@ describe("HCL2 expressions against packer 1.6.6 console", () => {
     dir = mkdtempSync(join(tmpdir(), "kiln-expr-diff-"));
     copyFileSync(join(__dirname, "fixture.pkr.hcl"), join(dir, "fixture.pkr.hcl"));
     writeFileSync(join(dir, "hello.txt"), "Hello\nWorld\n");
+    writeFileSync(join(dir, "config.yaml"), CONFIG_YAML);
     mkdirSync(join(dir, "data/sub"), { recursive: true });
     writeFileSync(join(dir, "data/a.txt"), "a");
     writeFileSync(join(dir, "data/b.txt"), "b");

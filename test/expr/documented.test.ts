@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { compareSync, getRounds } from "bcryptjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type EvalScope,
@@ -154,9 +155,28 @@ describe("unknown values (values only known at build time)", () => {
   });
 });
 
-describe("not available yet", () => {
-  it("says so for bcrypt and yamldecode instead of guessing", () => {
-    expect(fails('bcrypt("x")').detail).toContain("bcrypt is not available");
-    expect(fails('yamldecode("a: 1")').detail).toContain("yamldecode is not available");
+describe("bcrypt (random salt: checked by shape, cost and verification)", () => {
+  it("hashes with Go's $2a$ prefix and default cost 10, and the hash verifies against the input", () => {
+    const hash = run('bcrypt("correct horse")') as string;
+    expect(hash).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
+    expect(getRounds(hash)).toBe(10);
+    expect(compareSync("correct horse", hash)).toBe(true);
+    expect(compareSync("wrong horse", hash)).toBe(false);
+    // A fresh salt every call.
+    expect(run('bcrypt("correct horse")')).not.toBe(hash);
+  });
+
+  it("takes a cost; below 4 means the default, as Go's bcrypt does", () => {
+    const cheap = run('bcrypt("pw", 4)') as string;
+    expect(cheap.startsWith("$2a$04$")).toBe(true);
+    expect(compareSync("pw", cheap)).toBe(true);
+    expect(getRounds(run('bcrypt("pw", 1)') as string)).toBe(10);
+    expect(compareSync("", run('bcrypt("")') as string)).toBe(true);
+  });
+
+  it("rejects a cost above 31, a fractional cost and a third argument", () => {
+    expect(fails('bcrypt("pw", 32)').detail).toContain("cost 32 is outside allowed range (4,31)");
+    expect(fails('bcrypt("pw", 4.5)').detail).toContain("whole number");
+    expect(fails('bcrypt("pw", 4, 5)').detail).toContain("no more than two arguments");
   });
 });

@@ -261,6 +261,23 @@ build { sources = ["source.null.a"] }
     expect(config?.ver).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it("resolves file functions against the template's directory and abspath against the working directory, as Packer does", async () => {
+    const dir = fixture({
+      "project/data.txt": "beside the template",
+      "project/t.pkr.hcl":
+        'source "null" "a" {\n  communicator = "none"\n  data = file("data.txt")\n  here = fileexists("project/data.txt")\n  set = fileset(".", "*.txt")\n  abs = abspath("x")\n}\nbuild { sources = ["source.null.a"] }\n',
+    });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const config = (await loadTemplate("project", { env: {} })).builds[0]?.sources[0]?.config;
+      expect(config).toMatchObject({ data: "beside the template", here: false, set: ["data.txt"] });
+      expect(config?.abs).toBe(path.join(process.cwd(), "x"));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("renders legacy {{timestamp}} and {{isotime}} from one instant, fixed per load", async () => {
     const loaded = await loadHcl(`
 source "null" "a" {

@@ -112,4 +112,37 @@ describe(".pkr.json templates", () => {
       /main\.pkr\.json:2:3: sauce: unsupported argument at the top level/,
     );
   });
+
+  it("reads JSON escapes inside template sequences as JSON (hcl2_upgrade's join with escaped quotes), and \\/", async () => {
+    const dollar = "$";
+    const dir = fixture({
+      "main.pkr.json": JSON.stringify(
+        {
+          variable: { l: { default: ["a", "b"] } },
+          source: {
+            null: {
+              a: {
+                communicator: "none",
+                joined: `${dollar}{join(",", var.l)}`,
+                nested: `x ${dollar}{format("%s\\n", "y")} "q" \\ ${dollar}${dollar}{kept}`,
+                slash: "a/b",
+                directive: `%{ for x in var.l }${dollar}{x == "a" ? "\\"A\\"" : x}%{ endfor }`,
+              },
+            },
+          },
+          build: { sources: ["source.null.a"] },
+        },
+        null,
+        2,
+      ).replace('"a/b"', '"a\\/b"'),
+    });
+    const loaded = await loadTemplate(dir, { env: {} });
+    expect(loaded.builds[0]?.sources[0]?.config).toEqual({
+      communicator: "none",
+      joined: "a,b",
+      nested: `x y\n "q" \\ ${dollar}{kept}`,
+      slash: "a/b",
+      directive: '"A"b',
+    });
+  });
 });

@@ -180,6 +180,19 @@ describe("legacy JSON templates", () => {
     );
   });
 
+  it("reports an unset required variable once, not again at each {{user}} that reads it", async () => {
+    const problems = await problemsOf(
+      loadJsonFails({
+        variables: { region: null },
+        builders: [{ type: "null", communicator: "none" }],
+        provisioners: [{ type: "shell-local", inline: ["echo {{user `region`}}"] }],
+      }),
+    );
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/template\.json:3:\d+: variables\.region: required variable not set/),
+    ]);
+  });
+
   it("names a missing required variable, and variables that refer to each other in a cycle", async () => {
     const problems = await problemsOf(
       loadJsonFails({

@@ -309,6 +309,17 @@ describe("validation blocks", () => {
     ]);
   });
 
+  it("reports a failing default or var file value where it was written, naming the rule, as Packer does", async () => {
+    const withDefault = `variable "env" {\n  default = "qa"\n  validation {\n    condition     = var.env != "qa"\n    error_message = "Not qa."\n  }\n}`;
+    expect(await problemOf(loadHcl(template(withDefault, ["env"])))).toMatch(
+      /main\.pkr\.hcl:2:3: variable "env"\.validation: invalid value for variable "env": Not qa\. \(checked by the validation rule at \S*main\.pkr\.hcl:4\)$/,
+    );
+    const dir = fixture({ "main.pkr.hcl": template(withDefault, ["env"]), "v.pkrvars.hcl": '\nenv = "qa"\n' });
+    expect(await problemOf(loadTemplate(dir, { env: {}, varFiles: [path.join(dir, "v.pkrvars.hcl")] }))).toMatch(
+      /v\.pkrvars\.hcl:2:\d+: variable "env"\.validation: invalid value for variable "env": Not qa\./,
+    );
+  });
+
   it("rejects a validation block without error_message", async () => {
     const bad = `variable "a" {\n  default = 1\n  validation {\n    condition = true\n  }\n}`;
     expect(await problemOf(loadHcl(template(bad, ["a"])))).toMatch(

@@ -23,7 +23,9 @@ export const nullBuilder: Builder<NullConfig, Record<string, never>> = {
     {
       name: "null: use existing host",
       async run({ ctx, config }) {
-        if (config.ssh_host) ctx.machine = { host: config.ssh_host, port: config.ssh_port };
+        // Packer's null builder names its "instance" Null: provisioners see it as build.ID.
+        ctx.generated.ID = "Null";
+        if (config.ssh_host) ctx.machine = { host: config.ssh_host, port: config.ssh_port, id: "Null" };
       },
     },
   ],

@@ -4,6 +4,7 @@ import { firstSyntaxError } from "../expr/parser";
 import { JsonSyntaxError, parseJsonDocument } from "../json-source";
 import type { Problems } from "../problems";
 import { type HclAttribute, type HclBlock, type HclBody, locationOf } from "./body";
+import { hclReadableJson } from "./json-templates";
 import type { Trees } from "./trees";
 
 /**
@@ -63,7 +64,7 @@ export function readJsonTemplate(text: string, file: string, problems: Problems,
     problems.add("syntax", error.message, error.where);
     return undefined;
   }
-  const root = trees.parse(text, file).rootNode;
+  const root = trees.parse(hclReadableJson(text), file).rootNode;
   const object = named(root).find((c) => c.type === "object");
   const bad = firstSyntaxError(root);
   if (!object || bad) {

@@ -45,7 +45,8 @@ async function load(files: TemplateFiles, options: ResolvedOptions, trees: Trees
 
   const top = classify(bodies, problems);
   checkPackerBlocks(top.packer, new Scope(problems, {}), problems);
-  const scope = new Scope(problems, { baseDir: process.cwd(), env: options.env });
+  // Packer resolves the file functions' relative paths against the template's directory (path.root).
+  const scope = new Scope(problems, { baseDir: files.root, env: options.env });
   const varFiles: TemplateFile[] = options.varFiles.map((f) => ({ path: path.resolve(f), display: f }));
   const variables = await inputVariables(
     top.variable,

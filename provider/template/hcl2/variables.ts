@@ -190,7 +190,7 @@ export async function inputVariables(
         continue;
       }
     }
-    if (!checkValidations(decl, value, scope, problems)) continue;
+    if (!checkValidations(decl, value, chosen.where, scope, problems)) continue;
     values.push([decl.name, value]);
     if (decl.sensitive) collectStrings(value, sensitiveValues);
   }
@@ -311,7 +311,18 @@ function valueFromText(
   }
 }
 
-function checkValidations(decl: Declaration, value: HclValue, scope: Scope, problems: Problems): boolean {
+/**
+ * Runs a variable's validation rules. A failure is reported where the value was written (the default,
+ * a var file line), as Packer does, naming the rule; values from -var or the environment have no place,
+ * so the rule's condition is named instead.
+ */
+function checkValidations(
+  decl: Declaration,
+  value: HclValue,
+  valueWhere: SourceLocation | undefined,
+  scope: Scope,
+  problems: Problems,
+): boolean {
   let ok = true;
   for (const block of decl.validations) {
     const field = `${decl.field}.validation`;
@@ -346,7 +357,12 @@ function checkValidations(decl: Declaration, value: HclValue, scope: Scope, prob
       problems.add(`${field}.condition`, "must be true or false", condition.where);
       ok = false;
     } else if (!result) {
-      problems.add(field, `invalid value for variable "${decl.name}": ${text}`, condition.where);
+      const rule = `${condition.where.file}:${condition.where.line}`;
+      problems.add(
+        field,
+        `invalid value for variable "${decl.name}": ${text}${valueWhere ? ` (checked by the validation rule at ${rule})` : ""}`,
+        valueWhere ?? condition.where,
+      );
       ok = false;
     }
   }

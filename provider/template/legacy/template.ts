@@ -121,7 +121,8 @@ export async function loadLegacyTemplate(files: TemplateFiles, options: Resolved
     if (!filter.keep(builder.name)) continue;
     const ctx: GoTemplateContext = {
       ...base,
-      userVariables: variables.values,
+      // A declared variable missing here is unset or failed, already reported: no second error for it.
+      userVariables: { ...Object.fromEntries(variables.declared.map((d) => [d.name, ""])), ...variables.values },
       buildName: builder.name,
       buildType: builder.type,
     };

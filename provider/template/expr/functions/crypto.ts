@@ -1,5 +1,6 @@
-// Hashes and UUIDs. bcrypt needs a bcrypt library, which Kiln does not depend on yet.
+// Hashes, UUIDs and bcrypt.
 import { createHash, randomUUID } from "node:crypto";
+import { genSaltSync, hashSync } from "bcryptjs";
 import { FunctionCallError } from "../errors";
 import type { HclFunction } from "./types";
 
@@ -38,8 +39,26 @@ export const cryptoFunctions: Record<string, HclFunction> = {
   bcrypt: {
     params: [str("str")],
     variadic: { name: "cost", type: "number" },
-    impl: () => {
-      throw new FunctionCallError("bcrypt is not available in Kiln yet (no bcrypt library installed)");
-    },
+    impl: ([s, ...costs]) => bcryptHash(s as string, costs as number[]),
   },
 };
+
+const BCRYPT_DEFAULT_COST = 10;
+
+/**
+ * Packer's bcrypt(): Go's bcrypt.GenerateFromPassword, so a cost below 4 silently becomes 10, above 31 is
+ * an error, and the hash carries Go's "$2a$" prefix (bcryptjs writes "$2b$"; the algorithm is the same).
+ */
+export function bcryptHash(password: string, costs: readonly number[]): string {
+  if (costs.length > 1) throw new FunctionCallError("bcrypt() takes no more than two arguments");
+  let cost = costs[0] ?? BCRYPT_DEFAULT_COST;
+  if (!Number.isInteger(cost))
+    throw new FunctionCallError("value must be a whole number, between -9223372036854775808 and 9223372036854775807");
+  if (cost > 31)
+    throw new FunctionCallError(
+      `error occured generating password crypto/bcrypt: cost ${cost} is outside allowed range (4,31)`,
+    );
+  if (cost < 4) cost = BCRYPT_DEFAULT_COST;
+  const salt = genSaltSync(cost).replace(/^\$2b\$/, "$2a$");
+  return hashSync(password, salt);
+}

@@ -4,6 +4,7 @@ import { type HclValue, makeObject } from "../values";
 import { jsonDecode, jsonEncode } from "./json";
 import type { HclFunction } from "./types";
 import { yamlEncode } from "./yaml";
+import { yamlDecode } from "./yaml-decode";
 
 const str = (name: string) => ({ name, type: "string" as const });
 
@@ -135,10 +136,7 @@ export const encodingFunctions: Record<string, HclFunction> = {
   },
   yamldecode: {
     params: [str("src")],
-    impl: () => {
-      // Needs a YAML 1.1 parser (go-yaml v2 semantics: `y` is true); no YAML package is a Kiln dependency yet.
-      throw new FunctionCallError("yamldecode is not available in Kiln yet (no YAML parser installed)");
-    },
+    impl: ([s]) => yamlDecode(s as string),
   },
   urlencode: { params: [str("str")], impl: ([s]) => queryEscape(s as string) },
   csvdecode: { params: [str("str")], impl: ([s]) => csvDecode(s as string) },

@@ -1,4 +1,5 @@
-// Filesystem functions. Relative paths resolve against the policy's baseDir (Packer: the working directory).
+// Filesystem functions. Relative paths resolve against the policy's baseDir (Packer: the template's
+// directory, path.root), except abspath, which is Go's filepath.Abs: the working directory.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
@@ -109,7 +110,7 @@ export const filesystemFunctions: Record<string, HclFunction> = {
   },
   abspath: {
     params: [str("path")],
-    impl: ([p], ctx) => path.resolve(ctx.policy.baseDir ?? process.cwd(), p as string),
+    impl: ([p]) => path.resolve(process.cwd(), p as string),
   },
   basename: { params: [str("path")], impl: ([p]) => basename(p as string) },
   dirname: { params: [str("path")], impl: ([p]) => dirname(p as string) },

@@ -5,6 +5,7 @@ import { cryptoFunctions } from "./crypto";
 import { encodingFunctions } from "./encoding";
 import { filesystemFunctions } from "./filesystem";
 import { formatFunctions } from "./format";
+import { networkFunctions } from "./network";
 import { numericFunctions } from "./numeric";
 import { regexFunctions } from "./regex";
 import { stringFunctions } from "./strings";
@@ -22,6 +23,7 @@ export const FUNCTIONS: FunctionTable = Object.freeze({
   ...filesystemFunctions,
   ...timeFunctions,
   ...cryptoFunctions,
+  ...networkFunctions,
   ...conversionFunctions,
 });
 

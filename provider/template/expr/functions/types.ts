@@ -16,7 +16,7 @@ import {
 export interface FunctionPolicy {
   /** Packer allows env() only in variable defaults. */
   readonly allowEnv?: boolean;
-  /** Directory relative paths of file functions resolve against (Packer: the working directory). */
+  /** Directory relative paths of file functions resolve against (Packer: the template's directory). */
   readonly baseDir?: string;
   /** Environment for env(); defaults to process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;

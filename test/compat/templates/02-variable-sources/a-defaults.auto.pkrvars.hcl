@@ -1,0 +1,3 @@
+owner     = "auto-a"
+auto_only = "from a-defaults.auto.pkrvars.hcl"
+zones     = ["a", "b"]

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "setup for $APP_NAME $APP_VERSION" > "$DEST/setup.txt"

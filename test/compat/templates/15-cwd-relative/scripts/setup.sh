@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "script found from $(basename "$PWD")" > "$1"

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "script via path.root: $1" > "$2"
