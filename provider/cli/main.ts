@@ -65,9 +65,16 @@ export function program(): Command {
   return cli;
 }
 
+/** Packer's flags are single-dash (`-var`, `-only=x`); accept them as written so command lines carry over. */
+const PACKER_FLAGS = /^-(var|var-file|only|except|force|on-error|parallel-builds|timeout|build-id|region)(=.*)?$/;
+
+export function packerStyleArgs(argv: readonly string[]): string[] {
+  return argv.map((arg) => (PACKER_FLAGS.test(arg) ? `-${arg}` : arg));
+}
+
 if (require.main === module) {
   program()
-    .parseAsync(process.argv)
+    .parseAsync(packerStyleArgs(process.argv))
     .catch((error: unknown) => {
       process.exitCode = reportError(error, (t) => process.stderr.write(t));
     });

@@ -149,5 +149,10 @@ describe("kiln CLI", () => {
     expect(run.stdout).toContain("null.box: hi kiln");
     expect(run.stdout).not.toContain("null.other");
     expect(run.code).toBe(0);
+    // Packer's single-dash spelling of the same command line.
+    const packerStyle = await kiln(["build", "-var", "who=packer", "-only=null.box", path]);
+    expect(packerStyle.stdout).toContain("null.box: hi packer");
+    expect(packerStyle.stdout).not.toContain("null.other");
+    expect(packerStyle.code).toBe(0);
   });
 });
