@@ -398,24 +398,23 @@ export const timeFunctions: Record<string, HclFunction> = {
       return formatRfc3339({ ms: secMs + carry * 1000, nanos: total - carry * 1e9, offset: t.offset });
     },
   },
-  legacy_isotime: {
-    params: [],
-    variadic: { name: "format", type: "string" },
-    impl: (args, ctx) => {
-      if (args.length > 1) throw new FunctionCallError("too many values, 1 needed");
-      const at = ctx.policy.now?.() ?? INIT_TIME;
-      if (args.length === 0) return formatRfc3339({ ms: at.getTime(), nanos: 0, offset: 0 });
-      return goTimeFormat(args[0] as string, at);
-    },
-  },
-  legacy_strftime: {
-    params: [],
-    variadic: { name: "format", type: "string" },
-    impl: (args, ctx) => {
-      if (args.length > 1) throw new FunctionCallError("too many values, 1 needed");
-      const at = ctx.policy.now?.() ?? INIT_TIME;
-      if (args.length === 0) return formatRfc3339({ ms: at.getTime(), nanos: 0, offset: 0 });
-      return strftime(args[0] as string, at);
-    },
-  },
+  legacy_isotime: legacyClock(goTimeFormat),
+  legacy_strftime: legacyClock(strftime),
 };
+
+/**
+ * Packer's legacy clock functions: one optional format, applied to the time the run started (or the
+ * policy's clock in tests); without one, RFC 3339 in UTC.
+ */
+function legacyClock(format: (layout: string, at: Date) => string): HclFunction {
+  return {
+    params: [],
+    variadic: { name: "format", type: "string" },
+    impl: (args, ctx) => {
+      if (args.length > 1) throw new FunctionCallError("too many values, 1 needed");
+      const at = ctx.policy.now?.() ?? INIT_TIME;
+      if (args.length === 0) return formatRfc3339({ ms: at.getTime(), nanos: 0, offset: 0 });
+      return format(args[0] as string, at);
+    },
+  };
+}
