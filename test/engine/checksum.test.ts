@@ -25,21 +25,42 @@ describe("checksum post-processor", () => {
       runUuid: "run",
       fingerprint: "",
       baseDir: dir,
-      reporter: buildReporter("qemu.box", () => {}, (t) => t),
+      reporter: buildReporter(
+        "qemu.box",
+        () => {},
+        (t) => t,
+      ),
       redact: (t: string) => t,
       force: false,
       generated: {},
     };
-    const artifact = { buildName: "qemu.box", builderType: "qemu", id: "box", files: ["disk.qcow2", "disk.vmx"], details: {} };
+    const artifact = {
+      buildName: "qemu.box",
+      builderType: "qemu",
+      id: "box",
+      files: ["disk.qcow2", "disk.vmx"],
+      details: {},
+    };
     const config = checksumPostProcessor.schema.parse({ checksum_types: ["md5", "sha256"] });
-    const out = await checksumPostProcessor.run(config, artifact, { ctx, step: "checksum", output: () => {} }, new AbortController().signal);
+    const out = await checksumPostProcessor.run(
+      config,
+      artifact,
+      { ctx, step: "checksum", output: () => {} },
+      new AbortController().signal,
+    );
 
-    expect(out.files.map((f) => f.replace(`${dir}/`, ""))).toEqual(["packer_box_qemu_md5.checksum", "packer_box_qemu_sha256.checksum"]);
+    expect(out.files.map((f) => f.replace(`${dir}/`, ""))).toEqual([
+      "packer_box_qemu_md5.checksum",
+      "packer_box_qemu_sha256.checksum",
+    ]);
     for (const [type, tool] of [
       ["md5", "md5sum"],
       ["sha256", "sha256sum"],
     ] as const) {
-      const expected = execFileSync(tool, ["disk.qcow2", "disk.vmx"], { cwd: dir, encoding: "utf8" }).replace(/ {2}/g, "\t");
+      const expected = execFileSync(tool, ["disk.qcow2", "disk.vmx"], { cwd: dir, encoding: "utf8" }).replace(
+        / {2}/g,
+        "\t",
+      );
       expect(readFileSync(join(dir, `packer_box_qemu_${type}.checksum`), "utf8")).toBe(expected);
     }
   });
