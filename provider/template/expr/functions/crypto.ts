@@ -1,6 +1,5 @@
 // Hashes, UUIDs and bcrypt.
 import { createHash, randomUUID } from "node:crypto";
-import { genSaltSync, hashSync } from "bcryptjs";
 import { FunctionCallError } from "../errors";
 import type { HclFunction } from "./types";
 
@@ -59,6 +58,8 @@ export function bcryptHash(password: string, costs: readonly number[]): string {
       `error occured generating password crypto/bcrypt: cost ${cost} is outside allowed range (4,31)`,
     );
   if (cost < 4) cost = BCRYPT_DEFAULT_COST;
+  // Loaded on first use: only bcrypt needs it.
+  const { genSaltSync, hashSync } = require("bcryptjs") as typeof import("bcryptjs");
   const salt = genSaltSync(cost).replace(/^\$2b\$/, "$2a$");
   return hashSync(password, salt);
 }

@@ -3,7 +3,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
-import fg from "fast-glob";
 import { FunctionCallError } from "../errors";
 import { type HclValue, isObject } from "../values";
 import { argError, type CallContext, type HclFunction } from "./types";
@@ -90,6 +89,8 @@ export const filesystemFunctions: Record<string, HclFunction> = {
     impl: ([p, pattern], ctx) => {
       const base = resolve(ctx, p as string);
       // doublestar semantics: `*` matches dot files too; results are files relative to path, sorted.
+      // Loaded on first use: only fileset needs it.
+      const fg = require("fast-glob") as typeof import("fast-glob");
       const found = fg.sync(pattern as string, { cwd: base, onlyFiles: true, dot: true, followSymbolicLinks: true });
       return [...new Set(found)].sort();
     },

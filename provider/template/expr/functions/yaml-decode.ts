@@ -2,7 +2,15 @@
 // with every scalar kept as text, and the scalars are resolved here with go-cty-yaml's rules — quoted
 // scalars stay strings, `y`/`on`/`no` are booleans, `1_000` is 1000 and `0b101` 5 but `0x1F` a string,
 // timestamps become RFC 3339 strings, and `<<` merges a mapping in place.
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, Scalar } from "yaml";
+import type { Document, Node, Scalar } from "yaml";
+
+// Loaded when a template first calls yamldecode: most never do, and every build pays start-up.
+let yamlModule: typeof import("yaml") | undefined;
+const yaml = () => {
+  yamlModule ??= require("yaml") as typeof import("yaml");
+  return yamlModule;
+};
+
 import { FunctionCallError } from "../errors";
 import { formatNumber, type HclValue, makeObject, parseNumber, typeName, UNKNOWN } from "../values";
 
@@ -125,7 +133,7 @@ class Converter {
 
   value(node: unknown): HclValue {
     if (node === null || node === undefined) return null; // "a:" with nothing after it
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       if (this.pending.has(node.source))
         throw new FunctionCallError(`cannot refer to anchor "${node.source}" from inside its own definition`);
       const target = node.resolve(this.doc);
@@ -142,12 +150,12 @@ class Converter {
   }
 
   private node(node: Node): HclValue {
-    if (isScalar(node)) return this.scalar(node);
-    if (isSeq(node)) {
+    if (yaml().isScalar(node)) return this.scalar(node);
+    if (yaml().isSeq(node)) {
       if (node.tag && node.tag !== `${TAG}seq`) throw new FunctionCallError(`can't interpret sequence as ${node.tag}`);
       return node.items.map((item) => this.value(item));
     }
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       if (node.tag && node.tag !== `${TAG}map`) throw new FunctionCallError(`can't interpret mapping as ${node.tag}`);
       const entries = new Map<string, HclValue>();
       for (const pair of node.items) {
@@ -168,14 +176,14 @@ class Converter {
   }
 
   private scalar(node: Scalar): HclValue {
-    const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+    const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
     return resolveScalar(node.tag ?? "", String(node.value), quoted);
   }
 
   /** Mapping keys must be scalars whose value converts to a non-null string (`1.0` → "1", `y` → "true"). */
   private key(node: unknown): string {
-    const target = isAlias(node) ? node.resolve(this.doc) : node;
-    if (!isScalar(target)) throw new FunctionCallError("only strings are allowed as mapping keys");
+    const target = yaml().isAlias(node) ? node.resolve(this.doc) : node;
+    if (!yaml().isScalar(target)) throw new FunctionCallError("only strings are allowed as mapping keys");
     const key = this.scalar(target);
     if (key === null) throw new FunctionCallError("mapping key cannot be null");
     return typeof key === "number" ? formatNumber(key) : String(key);
@@ -183,7 +191,7 @@ class Converter {
 }
 
 export function yamlDecode(src: string): HclValue {
-  const docs = parseAllDocuments(src, { version: "1.1", schema: "failsafe", uniqueKeys: false });
+  const docs = yaml().parseAllDocuments(src, { version: "1.1", schema: "failsafe", uniqueKeys: false });
   if (!Array.isArray(docs) || docs.length === 0)
     throw new FunctionCallError("on line 1, column 1: missing start of document");
   const [doc, extra] = docs as Document[];
