@@ -134,5 +134,28 @@ export function readTree(text: string, file: string, problems: Problems, trees: 
     );
     return undefined;
   }
-  return readFileBody(tree, file);
+  const body = readFileBody(tree, file);
+  const redefined = redefinedAttributes(body, file);
+  for (const p of redefined) problems.add(p.field, p.message, p.where);
+  return redefined.length ? undefined : body;
+}
+
+/** HCL's "Attribute redefined", worded as HashiCorp's parser words it, for every body in the file. */
+function redefinedAttributes(body: HclBody, file: string): { field: string; message: string; where: SourceLocation }[] {
+  const found: { field: string; message: string; where: SourceLocation }[] = [];
+  const first = new Map<string, SourceLocation>();
+  for (const attr of body.attributes) {
+    const earlier = first.get(attr.name);
+    if (!earlier) {
+      first.set(attr.name, attr.where);
+      continue;
+    }
+    found.push({
+      field: attr.name,
+      message: `Attribute redefined: The argument "${attr.name}" was already set at ${file}:${earlier.line},${earlier.column ?? 1}-${(earlier.column ?? 1) + attr.name.length}. Each argument may be set only once.`,
+      where: attr.where,
+    });
+  }
+  for (const block of body.blocks) found.push(...redefinedAttributes(block.body, file));
+  return found;
 }

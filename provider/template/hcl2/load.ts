@@ -125,10 +125,13 @@ async function load(files: TemplateFiles, options: ResolvedOptions, trees: Trees
 async function readTemplateFile(file: TemplateFile, problems: Problems, trees: Trees): Promise<HclBody | undefined> {
   const text = await readText(file);
   if (file.path.endsWith(HCL_JSON_EXT)) return readJsonTemplate(text, file.display, problems, trees);
-  const syntax = await hclSyntaxProblems(text, file.display);
+  // tree-sitter reads every file. HashiCorp's parser (Go compiled to WASM, a sixth of a second to start)
+  // is asked only when tree-sitter finds an error, so the message is the one Packer prints; the one
+  // error HCL finds in a well-formed tree, an attribute set twice, the body reader reports itself.
+  const tree = trees.parse(text, file.display);
+  const syntax = tree.rootNode.hasError ? await hclSyntaxProblems(text, file.display) : [];
   if (syntax.length) {
     // Name the block and attribute around each error, which hcl's message does not.
-    const tree = trees.parse(text, file.display);
     for (const p of syntax) {
       const where = describePosition(tree, p.where?.line ?? 1, p.where?.column ?? 1);
       problems.add(where ?? p.field, p.message, p.where);

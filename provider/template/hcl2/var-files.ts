@@ -32,7 +32,8 @@ export async function readVarFile(file: TemplateFile, problems: Problems, trees:
     problems.add("var-file", `cannot tell the format of ${file.display}: a var file must end in .hcl or .json`);
     return [];
   }
-  const syntax = await hclSyntaxProblems(text, file.display);
+  // As for templates: HashiCorp's parser only for the message when tree-sitter finds an error.
+  const syntax = trees.parse(text, file.display).rootNode.hasError ? await hclSyntaxProblems(text, file.display) : [];
   if (syntax.length) {
     problems.addAll(syntax);
     return [];
