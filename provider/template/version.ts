@@ -1,31 +1,5 @@
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-
-let cached: string | undefined;
-
-/**
- * Kiln's version, for `packer.version` and `{{packer_version}}`: read from Kiln's own package.json, found
- * by walking up from this file so it works from the sources and from dist/ alike.
- */
-export function kilnVersion(): string {
-  cached ??= findVersion();
-  return cached;
-}
-
-function findVersion(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "kiln" && pkg.version) return pkg.version;
-    } catch {
-      // no package.json here; keep walking up
-    }
-    if (path.dirname(dir) === dir) return "0.0.0";
-  }
-}
+/** Kiln's version stands in for `packer.version` and `{{packer_version}}`. */
+export { kilnVersion } from "../util/version";
 
 const CONSTRAINT = /^\s*(?:=|!=|>=|<=|>|<|~>)?\s*v?\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?\s*$/;
 
