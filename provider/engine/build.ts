@@ -17,7 +17,7 @@ import { type BuildReporter, buildReporter, type EventSink } from "./events";
 import { fingerprintSource } from "./fingerprint";
 import { postProcessArtifact } from "./post-process";
 import { provisionerStep } from "./provision-step";
-import { makeRedactor } from "./redact";
+import { makeRedactor, redactError } from "./redact";
 import { type OnError, runSteps, type Step } from "./step";
 
 export interface BuildOptions {
@@ -194,6 +194,7 @@ async function buildSource(
     };
   } catch (error) {
     const durationMs = Date.now() - started;
+    redactError(error, redact);
     reporter.emit({ type: "build-finished", ok: false, error: errorMessage(error), durationMs });
     return {
       name: source.buildName,

@@ -34,3 +34,20 @@ export function redactValue<T>(value: T, redact: (text: string) => string): T {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/**
+ * Redacts an error in place before it leaves a build: its message, stack and every string field (a
+ * CommandError's command, say), down its `cause` chain. Errors are built deep inside plugins from
+ * commands and output that may carry secrets; the build boundary is the one place all of them pass.
+ */
+export function redactError(error: unknown, redact: (text: string) => string): void {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; depth++) {
+    current.message = redact(current.message);
+    if (current.stack) current.stack = redact(current.stack);
+    const fields = current as unknown as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
+      if (typeof fields[key] === "string") fields[key] = redact(fields[key]);
+    }
+    current = current.cause;
+  }
+}

@@ -287,6 +287,17 @@ describe("null builder against a real sshd", () => {
     const all = JSON.stringify(rec.events);
     expect(all).not.toContain("s3cr3t-value");
     expect(rec.lines()).toContain("token=<sensitive>");
+
+    // Nor the error a failed build rejects with: a failing command's text carries its environment.
+    const failed = await build(
+      spec([{ type: "shell-local", config: { inline: ["exit 3"], environment_vars: ["TOKEN=s3cr3t-value"] } }], {
+        sensitiveValues: ["s3cr3t-value"],
+      }),
+    ).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(BuildFailedError);
+    expect((failed as Error).message).toContain("TOKEN='<sensitive>'");
+    const causes = JSON.stringify((failed as BuildFailedError).builds.map((b) => [b.error?.message, b.error?.cause]));
+    expect(causes).not.toContain("s3cr3t-value");
   });
 
   it("bad specs fail before connecting, naming block, field and line", async () => {
