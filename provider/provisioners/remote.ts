@@ -1,5 +1,6 @@
 import { abortReason } from "../engine/abort";
 import { CommandError } from "../engine/errors";
+import { LastLines } from "../util/lines";
 import type { ProvisionContext } from "./types";
 
 /** The communicator of a provisioner that needs the machine, or a clear error when there is none. */
@@ -25,13 +26,12 @@ export async function runRemote(
   signal: AbortSignal,
 ): Promise<void> {
   const communicator = requireCommunicator(context, type);
-  const stderrTail: string[] = [];
+  const stderrTail = new LastLines();
   const result = await communicator.exec(command, {
     signal,
     onStdout: (line) => context.output("stdout", line),
     onStderr: (line) => {
       stderrTail.push(line);
-      if (stderrTail.length > 20) stderrTail.shift();
       context.output("stderr", line);
     },
   });
@@ -43,11 +43,7 @@ export async function runRemote(
     );
   }
   if (result.exitCode === null || !options.validExitCodes.includes(result.exitCode)) {
-    throw new CommandError(
-      context.ctx.redact(command),
-      result.exitCode,
-      context.ctx.redact(stderrTail.join("\n")),
-      result.exitSignal,
-    );
+    // Redacted, with every other error, where it leaves the build (engine/build.ts).
+    throw new CommandError(command, result.exitCode, stderrTail.text(), result.exitSignal);
   }
 }

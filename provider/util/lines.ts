@@ -18,3 +18,18 @@ export class LineSplitter {
     this.partial = "";
   }
 }
+
+/** The last lines of a stream, kept for an error message ("last output: …") without holding all of it. */
+export class LastLines {
+  private readonly lines: string[] = [];
+  constructor(private readonly keep = 20) {}
+
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > this.keep) this.lines.shift();
+  }
+
+  text(): string {
+    return this.lines.join("\n");
+  }
+}

@@ -1,6 +1,6 @@
 import { abortReason } from "../engine/abort";
 import { CommandError } from "../engine/errors";
-import { LineSplitter } from "./lines";
+import { LastLines, LineSplitter } from "./lines";
 
 export interface LocalRunOptions {
   readonly signal: AbortSignal;
@@ -20,10 +20,9 @@ export async function runLocal(argv: readonly string[], options: LocalRunOptions
   const [file, ...args] = argv;
   if (!file) throw new Error("empty command");
   const stdout = new LineSplitter((line) => options.onStdout?.(line));
-  const stderrTail: string[] = [];
+  const stderrTail = new LastLines();
   const stderr = new LineSplitter((line) => {
     stderrTail.push(line);
-    if (stderrTail.length > 20) stderrTail.shift();
     options.onStderr?.(line);
   });
   // Loaded here, not at start-up: only shell-local needs it.
@@ -59,7 +58,7 @@ export async function runLocal(argv: readonly string[], options: LocalRunOptions
     if (options.signal.aborted) throw abortReason(options.signal);
     const valid = options.validExitCodes ?? [0];
     if (result.exitCode === undefined || !valid.includes(result.exitCode)) {
-      throw new CommandError(argv.join(" "), result.exitCode ?? null, stderrTail.join("\n"), result.signal);
+      throw new CommandError(argv.join(" "), result.exitCode ?? null, stderrTail.text(), result.signal);
     }
   } finally {
     options.signal.removeEventListener("abort", killGroup);
