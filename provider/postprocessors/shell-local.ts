@@ -3,6 +3,7 @@ import {
   checkShellLocal,
   runShellLocal,
   type ShellLocalConfig,
+  shellLocalEnvironment,
   shellLocalInputs,
   shellLocalShape,
 } from "../provisioners/shell-local";
@@ -15,12 +16,11 @@ export const shellLocalPostProcessor: PostProcessor<ShellLocalConfig> = {
   check: checkShellLocal,
   localInputs: shellLocalInputs,
   async run(config, artifact, context, signal) {
-    const env: [string, string][] = [
-      ["PACKER_BUILD_NAME", context.ctx.sourceName],
-      ["PACKER_BUILDER_TYPE", artifact.builderType],
-      ["PACKER_RUN_UUID", context.ctx.runUuid],
-    ];
-    await runShellLocal(config, env, { signal, cwd: context.ctx.baseDir, output: context.output });
+    await runShellLocal(config, shellLocalEnvironment(context.ctx, artifact.builderType), {
+      signal,
+      cwd: context.ctx.baseDir,
+      output: context.output,
+    });
     return artifact;
   },
 };

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { packerEnvironment } from "./shell";
 import {
   checkShellLocal,
   runShellLocal,
   type ShellLocalConfig,
+  shellLocalEnvironment,
   shellLocalInputs,
   shellLocalShape,
 } from "./shell-local";
@@ -16,10 +16,9 @@ export const shellLocalProvisioner: Provisioner<ShellLocalConfig> = {
   check: checkShellLocal,
   localInputs: shellLocalInputs,
   run: (config, context, signal) =>
-    runShellLocal(
-      config,
-      // Packer's own process environment carries the run's UUID, and local commands inherit it.
-      [...packerEnvironment({}, context), ["PACKER_RUN_UUID", context.ctx.runUuid]],
-      { signal, cwd: context.ctx.baseDir, output: context.output },
-    ),
+    runShellLocal(config, shellLocalEnvironment(context.ctx, context.ctx.builderType), {
+      signal,
+      cwd: context.ctx.baseDir,
+      output: context.output,
+    }),
 };

@@ -30,6 +30,21 @@ export type ShellLocalConfig = z.infer<typeof shellLocalSchema>;
 
 const DEFAULT_EXECUTE = ["/bin/sh", "-c", "{{.Vars}} {{.Script}}"];
 
+/**
+ * What Packer puts in a local command's environment: the build's name and builder type, and the run's
+ * UUID (Packer's own process carries it, and local commands inherit it).
+ */
+export function shellLocalEnvironment(
+  ctx: { sourceName: string; runUuid: string },
+  builderType: string,
+): [string, string][] {
+  return [
+    ["PACKER_BUILD_NAME", ctx.sourceName],
+    ["PACKER_BUILDER_TYPE", builderType],
+    ["PACKER_RUN_UUID", ctx.runUuid],
+  ];
+}
+
 export function checkShellLocal(config: ShellLocalConfig) {
   const given = [config.command, config.inline, config.script, config.scripts].filter((v) => v !== undefined).length;
   return given === 1

@@ -106,7 +106,7 @@ function scriptPaths(config: ShellConfig): string[] {
 }
 
 /** The environment Packer gives every script: build name and type, then the user's variables. */
-export function packerEnvironment(
+function packerEnvironment(
   config: { environment_vars?: readonly string[]; env?: Readonly<Record<string, string>> },
   context: ProvisionContext,
 ): [string, string][] {
