@@ -83,10 +83,7 @@ export async function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}
     problems.push(...(builder.check?.(config) ?? []).map((p) => checkProblem(block, source, p)));
     problems.push(...missingFiles(block, source, builder.localInputs?.(config, baseDir) ?? []));
     problems.push(...missingKeyFiles(block, source, baseDir));
-    for (const field of [...sensitiveCommunicatorFields, ...(builder.sensitiveFields ?? [])]) {
-      const value = (source.config as Record<string, unknown>)[field];
-      if (typeof value === "string") secrets.add(value);
-    }
+    collectSecrets(source.config, [...sensitiveCommunicatorFields, ...(builder.sensitiveFields ?? [])], secrets);
     const buildName = `${spec.name ? `${spec.name}.` : ""}${source.type}.${source.name}`;
     sources.push({ spec: source, buildName, builder, config: config as Record<string, unknown> });
   }
@@ -175,10 +172,7 @@ async function preparePostProcessor(
   if (config === undefined) return undefined;
   problems.push(...(plugin.check?.(config) ?? []).map((p) => checkProblem(block, spec, p)));
   problems.push(...missingFiles(block, spec, plugin.localInputs(config, baseDir)));
-  for (const field of plugin.sensitiveFields ?? []) {
-    const value = spec.config[field];
-    if (typeof value === "string") secrets.add(value);
-  }
+  collectSecrets(spec.config, plugin.sensitiveFields ?? [], secrets);
   return { spec, label: block, plugin, config } satisfies PreparedPostProcessor;
 }
 
@@ -202,6 +196,18 @@ function missingFiles(block: string, located: Located, paths: readonly string[])
   return paths
     .filter((p) => !existsSync(p))
     .map((p) => ({ field: block, message: `file not found: ${p}`, where: located.where }));
+}
+
+/** Adds the values of a config's sensitive fields to the build's secrets, for redaction. */
+function collectSecrets(
+  config: Readonly<Record<string, unknown>>,
+  fields: readonly string[],
+  secrets: Set<string>,
+): void {
+  for (const field of fields) {
+    const value = config[field];
+    if (typeof value === "string") secrets.add(value);
+  }
 }
 
 /** Key files the communicator will read: checked now so a typo fails before any machine starts. */
