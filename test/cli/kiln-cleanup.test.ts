@@ -1,12 +1,10 @@
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { CreateKeyPairCommand, CreateSecurityGroupCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOTO_CREDENTIALS, type Moto, startMoto } from "../fixtures/moto";
+import { kiln } from "./run-kiln";
 
 // `kiln cleanup` against moto: leftovers of a "killed" build, tagged with its build ID, are removed;
 // other resources are not.
-const KILN = resolve(__dirname, "../../dist/provider/cli/main.js");
 let moto: Moto;
 
 beforeAll(async () => {
@@ -16,26 +14,11 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-function kiln(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [KILN, ...args], {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    child.on("close", (code) => done({ code, stdout, stderr }));
+/** `kiln` with moto's credentials, as a user's shell would have real ones. */
+const kilnWithMoto = (args: string[]) =>
+  kiln(args, {
+    env: { AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey },
   });
-}
 
 describe("kiln cleanup", () => {
   it("removes what carries the build ID and nothing else", async () => {
@@ -57,7 +40,7 @@ describe("kiln cleanup", () => {
       }),
     );
 
-    const run = await kiln([
+    const run = await kilnWithMoto([
       "cleanup",
       "--build-id",
       "kiln-dead0001",
@@ -73,7 +56,7 @@ describe("kiln cleanup", () => {
     expect(left.keyPairs).toEqual(["someone-elses-key"]);
     expect(left.securityGroups).toEqual([]);
 
-    const again = await kiln([
+    const again = await kilnWithMoto([
       "cleanup",
       "--build-id",
       "kiln-dead0001",
@@ -87,7 +70,7 @@ describe("kiln cleanup", () => {
   });
 
   it("requires the build ID and a region", async () => {
-    const run = await kiln(["cleanup", "--build-id", "kiln-x"]);
+    const run = await kilnWithMoto(["cleanup", "--build-id", "kiln-x"]);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("--region");
   });

@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processesMatching, type SshdHandle, startSshd } from "../fixtures/sshd";
+import { type KilnRunOptions, kiln } from "./run-kiln";
 
-// The CLI as users run it: the compiled `kiln` (make test builds first) in a child process.
-const KILN = resolve(__dirname, "../../dist/provider/cli/main.js");
+// The CLI as users run it: the compiled `kiln` in a child process.
 
 let sshd: SshdHandle;
 let dir: string;
@@ -35,27 +34,8 @@ ${body}`,
   return path;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function kiln(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [KILN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-      onStdout?.(stdout, child);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+/** `kiln` run in the test's template directory. */
+const kilnHere = (args: string[], onStdout?: KilnRunOptions["onStdout"]) => kiln(args, { cwd: dir, onStdout });
 
 describe("kiln CLI", () => {
   it("validate accepts a good template and builds nothing", async () => {
@@ -63,7 +43,7 @@ describe("kiln CLI", () => {
       "ok.pkr.hcl",
       `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["touch ${dir}/ran"]\n  }\n}\n`,
     );
-    const run = await kiln(["validate", path]);
+    const run = await kilnHere(["validate", path]);
     expect(run.stdout).toContain("The configuration is valid.");
     expect(run.code).toBe(0);
   });
@@ -73,7 +53,7 @@ describe("kiln CLI", () => {
       "bad.pkr.hcl",
       `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["true"]\n    timout = "5m"\n  }\n}\n`,
     );
-    const run = await kiln(["build", path]);
+    const run = await kilnHere(["build", path]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${path}:11:5`);
     expect(run.stderr).toContain("timout");
@@ -84,7 +64,7 @@ describe("kiln CLI", () => {
       "hello.pkr.hcl",
       `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["echo hello from $PACKER_BUILD_NAME"]\n  }\n}\n`,
     );
-    const run = await kiln(["build", path]);
+    const run = await kilnHere(["build", path]);
     expect(run.stderr).toBe("");
     expect(run.stdout).toContain("    null.box: hello from box");
     expect(run.stdout).toContain("--> null.box: Did not export anything. This is the null builder");
@@ -96,7 +76,7 @@ describe("kiln CLI", () => {
       "json.pkr.hcl",
       `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["echo json"]\n  }\n}\n`,
     );
-    const run = await kiln(["build", "--json", path]);
+    const run = await kilnHere(["build", "--json", path]);
     const events = run.stdout
       .trim()
       .split("\n")
@@ -115,7 +95,7 @@ describe("kiln CLI", () => {
       "fail.pkr.hcl",
       `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["exit 4"]\n  }\n}\n`,
     );
-    const run = await kiln(["build", path]);
+    const run = await kilnHere(["build", path]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`(${path}:9:3)`);
     expect(run.stderr).toContain("exited with status 4");
@@ -128,7 +108,7 @@ describe("kiln CLI", () => {
       `build {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["echo started", "sleep 600 # ${marker}"]\n  }\n}\n`,
     );
     let sent = false;
-    const run = await kiln(["build", path], (stdout, child) => {
+    const run = await kilnHere(["build", path], (stdout, child) => {
       if (!sent && stdout.includes("null.box: started")) {
         sent = true;
         child.kill("SIGINT");
@@ -145,12 +125,12 @@ describe("kiln CLI", () => {
       "vars.pkr.hcl",
       `variable "who" {\n  type = string\n}\nsource "null" "other" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.box", "source.null.other"]\n  provisioner "shell" {\n    only   = ["null.box"]\n    inline = ["echo hi \${var.who}"]\n  }\n}\n`,
     );
-    const run = await kiln(["build", "--var", "who=kiln", "--only", "null.box", path]);
+    const run = await kilnHere(["build", "--var", "who=kiln", "--only", "null.box", path]);
     expect(run.stdout).toContain("null.box: hi kiln");
     expect(run.stdout).not.toContain("null.other");
     expect(run.code).toBe(0);
     // Packer's single-dash spelling of the same command line.
-    const packerStyle = await kiln(["build", "-var", "who=packer", "-only=null.box", path]);
+    const packerStyle = await kilnHere(["build", "-var", "who=packer", "-only=null.box", path]);
     expect(packerStyle.stdout).toContain("null.box: hi packer");
     expect(packerStyle.stdout).not.toContain("null.other");
     expect(packerStyle.code).toBe(0);
