@@ -104,10 +104,12 @@ export async function prepareAll(
 ): Promise<PreparedBuild[]> {
   const problems: ConfigProblem[] = [];
   const prepared: PreparedBuild[] = [];
+  const declared: string[] = [];
   for (const spec of specs) {
     try {
       // -only/-except select across all blocks, so each block may legitimately end up empty.
-      const one = await prepareBuild(spec, {});
+      const one = await prepareBuild(spec);
+      declared.push(...one.sources.map((s) => s.buildName));
       prepared.push({ ...one, sources: one.sources.filter((s) => selectedBy(s, options.only, options.except)) });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
@@ -115,7 +117,10 @@ export async function prepareAll(
     }
   }
   if (!problems.length && prepared.every((p) => p.sources.length === 0)) {
-    problems.push({ field: "only/except", message: "no source left to build after -only/-except" });
+    problems.push({
+      field: "only/except",
+      message: `no source left to build after -only/-except; sources are ${declared.join(", ")}`,
+    });
   }
   if (problems.length) throw new ConfigError(problems);
   return prepared;

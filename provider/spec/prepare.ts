@@ -50,18 +50,12 @@ export interface PreparedBuild {
   readonly secrets: readonly string[];
 }
 
-export interface PrepareOptions {
-  /** Keep only these sources (`type.name` or `name`, Packer's `-only`). */
-  readonly only?: readonly string[];
-  readonly except?: readonly string[];
-}
-
 /**
  * Validates a whole build before anything runs: every source, provisioner and post-processor config
  * against its plugin's schema, cross-field checks, and that every local file it names exists. Throws one
  * ConfigError listing every problem, each naming block, field and (from templates) file and line.
  */
-export async function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}): Promise<PreparedBuild> {
+export async function prepareBuild(spec: BuildSpec): Promise<PreparedBuild> {
   const problems: ConfigProblem[] = [];
   const baseDir = spec.baseDir ?? process.cwd();
   const secrets = new Set(spec.sensitiveValues ?? []);
@@ -115,19 +109,12 @@ export async function prepareBuild(spec: BuildSpec, options: PrepareOptions = {}
     ),
   );
 
-  const selected = sources.filter((s) => selectedBy(s, options.only, options.except));
-  if (sources.length && !selected.length && !problems.length) {
-    problems.push({
-      field: "only/except",
-      message: `no source left to build; sources are ${sources.map((s) => s.buildName).join(", ")}`,
-    });
-  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
     spec,
     baseDir,
-    sources: selected,
+    sources,
     provisioners: provisionerList as PreparedProvisioner[],
     errorCleanupProvisioner: errorCleanup,
     postProcessors: chains as PreparedPostProcessor[][],

@@ -320,6 +320,14 @@ describe("null builder against a real sshd", () => {
   });
 });
 
+describe("source selection", () => {
+  it("-only that matches nothing fails before anything runs and lists the sources there are", async () => {
+    const error = await build(spec([]), { only: ["amazon-ebs.*"] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain("no source left to build after -only/-except; sources are null.target");
+  });
+});
+
 async function expectNoProcess(marker: string) {
   // The remote kill is asynchronous to the local rejection: give it a moment, then insist.
   for (let i = 0; i < 20 && processesMatching(marker).length; i++) await new Promise((r) => setTimeout(r, 100));
