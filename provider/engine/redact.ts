@@ -42,11 +42,15 @@ function escapeRegExp(text: string): string {
  */
 export function redactError(error: unknown, redact: (text: string) => string): void {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; depth++) {
-    current.message = redact(current.message);
-    if (current.stack) current.stack = redact(current.stack);
     const fields = current as unknown as Record<string, unknown>;
-    for (const key of Object.keys(fields)) {
-      if (typeof fields[key] === "string") fields[key] = redact(fields[key]);
+    for (const key of new Set(["message", "stack", ...Object.keys(fields)])) {
+      const value = fields[key];
+      if (typeof value !== "string") continue;
+      try {
+        fields[key] = redact(value);
+      } catch {
+        // A read-only property (DOMException's message when a signal aborts): built in, no secret in it.
+      }
     }
     current = current.cause;
   }

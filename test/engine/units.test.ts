@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeRedactor } from "../../provider/engine/redact";
+import { makeRedactor, redactError } from "../../provider/engine/redact";
 import { parseDuration } from "../../provider/util/duration";
 import { LineSplitter } from "../../provider/util/lines";
 
@@ -24,6 +24,20 @@ describe("makeRedactor", () => {
     expect(redact("pw=hunter2-admin and hunter2")).toBe("pw=<sensitive> and <sensitive>");
     expect(redact("line: AAAABBBBCCCCDDDD")).toBe("line: <sensitive>");
     expect(redact("nothing here")).toBe("nothing here");
+  });
+});
+
+describe("redactError", () => {
+  it("redacts message and string fields down the cause chain, past read-only built-in errors", () => {
+    const aborted = new DOMException("This operation was aborted", "AbortError");
+    const inner = Object.assign(new Error("token hunter2 rejected", { cause: aborted }), { command: "login hunter2" });
+    const outer = new Error("step failed: token hunter2 rejected", { cause: inner });
+    redactError(outer, makeRedactor(["hunter2"]));
+    expect(outer.message).toBe("step failed: token <sensitive> rejected");
+    expect(outer.stack).not.toContain("hunter2");
+    expect(inner.message).toBe("token <sensitive> rejected");
+    expect(inner.command).toBe("login <sensitive>");
+    expect(aborted.message).toBe("This operation was aborted");
   });
 });
 
