@@ -12,7 +12,7 @@ import { type SshdHandle, startSshd } from "../test/fixtures/sshd";
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const KILN = resolve(__dirname, "../provider/cli/main.js");
+const KILN = resolve(__dirname, "../provider/cli/kiln.js");
 
 interface Case {
   readonly name: string;
