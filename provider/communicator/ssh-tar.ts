@@ -114,6 +114,8 @@ class TarProcess {
     channel.stderr.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_KEPT);
     });
+    // A write racing the remote's exit fails on the channel; `exited` reports how tar ended.
+    channel.on("error", () => {});
     channel.on("exit", (status: number | null) => {
       code = typeof status === "number" ? status : null;
     });
