@@ -7,13 +7,10 @@ import { goJsonIndent } from "../util/go-json";
 import type { PostProcessor } from "./types";
 
 const manifestSchema = z.strictObject({
-  /** @default "packer-manifest.json" */
-  output: z.string().min(1).optional(),
-  /** Record file names without their directories. @default false */
-  strip_path: z.boolean().optional(),
-  /** Leave out `build_time`. @default false */
-  strip_time: z.boolean().optional(),
-  custom_data: z.record(z.string(), z.string()).optional(),
+  output: z.string().min(1).optional().describe('File the manifest is written to. @default "packer-manifest.json"'),
+  strip_path: z.boolean().optional().describe("Record file names without their directories. @default false"),
+  strip_time: z.boolean().optional().describe("Leave out `build_time`. @default false"),
+  custom_data: z.record(z.string(), z.string()).optional().describe("Extra key/value pairs recorded with the build."),
 });
 export type ManifestConfig = z.infer<typeof manifestSchema>;
 
@@ -57,7 +54,9 @@ export const manifestPostProcessor: PostProcessor<ManifestConfig> = {
       files: files.length ? files : null,
       artifact_id: artifact.id,
       packer_run_uuid: ctx.runUuid,
-      custom_data: config.custom_data ? sortedKeys(redactValue(config.custom_data, ctx.redact)) : null,
+      custom_data: config.custom_data
+        ? sortedKeys(redactValue(config.custom_data, ctx.redact))
+        : null,
     };
     const previous = pending.get(path) ?? Promise.resolve();
     const write = previous.then(() => appendEntry(path, entry, ctx.runUuid));

@@ -74,10 +74,10 @@ export async function prepareBuild(spec: BuildSpec): Promise<PreparedBuild> {
     const { config, problems: found } = parseConfig(builder.schema, source.config, block, source);
     problems.push(...found);
     if (!config) continue;
-    problems.push(...(builder.check?.(config) ?? []).map((p) => checkProblem(block, source, p)));
-    problems.push(...missingFiles(block, source, builder.localInputs?.(config, baseDir) ?? []));
+    problems.push(...builder.check(config).map((p) => checkProblem(block, source, p)));
+    problems.push(...missingFiles(block, source, builder.localInputs(config, baseDir)));
     problems.push(...missingKeyFiles(block, source, baseDir));
-    collectSecrets(source.config, [...sensitiveCommunicatorFields, ...(builder.sensitiveFields ?? [])], secrets);
+    collectSecrets(source.config, [...sensitiveCommunicatorFields, ...builder.sensitiveFields], secrets);
     const buildName = `${spec.name ? `${spec.name}.` : ""}${source.type}.${source.name}`;
     sources.push({ spec: source, buildName, builder, config: config as Record<string, unknown> });
   }
