@@ -1,5 +1,5 @@
 # The two commands a fresh machine needs: `make demo` and `make test`. Both set up what they use.
-.PHONY: setup demo test typecheck lint build bench clean
+.PHONY: setup demo test typecheck lint build bench clean generate
 
 setup:
 	@bash scripts/setup.sh
@@ -13,6 +13,10 @@ typecheck: setup
 
 lint: setup
 	npx biome check provider test bench scripts examples
+
+# Files derived from the plugin schemas (Pulumi argument types, field tables); a test fails when stale.
+generate: setup
+	npx tsx scripts/generate.ts
 
 # Bakes an image end to end on this machine, no cloud account: see README "What the demo runs".
 demo: build

@@ -54,9 +54,7 @@ export const manifestPostProcessor: PostProcessor<ManifestConfig> = {
       files: files.length ? files : null,
       artifact_id: artifact.id,
       packer_run_uuid: ctx.runUuid,
-      custom_data: config.custom_data
-        ? sortedKeys(redactValue(config.custom_data, ctx.redact))
-        : null,
+      custom_data: config.custom_data ? sortedKeys(redactValue(config.custom_data, ctx.redact)) : null,
     };
     const previous = pending.get(path) ?? Promise.resolve();
     const write = previous.then(() => appendEntry(path, entry, ctx.runUuid));
