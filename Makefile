@@ -11,8 +11,10 @@ build: setup
 typecheck: setup
 	npx tsc -p tsconfig.test.json
 
+# Format and lint, then no import cycle and layers importing downward (.dependency-cruiser.cjs).
 lint: setup
 	npx biome check provider test bench scripts examples
+	npx depcruise provider --config .dependency-cruiser.cjs
 
 # Files derived from the plugin schemas (Pulumi argument types, field tables); a test fails when stale.
 generate: setup

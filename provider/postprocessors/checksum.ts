@@ -4,7 +4,7 @@ import { appendFile, mkdir } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
-import { resolvePath } from "../spec/prepare";
+import { resolvePath } from "../util/paths";
 import { renderCommandTemplate } from "../util/shell";
 import type { PostProcessor } from "./types";
 

@@ -2,8 +2,8 @@ import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { z } from "zod";
 import { redactValue } from "../engine/redact";
-import { resolvePath } from "../spec/prepare";
 import { goJsonIndent } from "../util/go-json";
+import { resolvePath } from "../util/paths";
 import type { PostProcessor } from "./types";
 
 const manifestSchema = z.strictObject({

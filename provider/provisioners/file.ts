@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename, join, posix } from "node:path";
 import { z } from "zod";
-import { resolvePath } from "../spec/prepare";
+import { resolvePath } from "../util/paths";
 import { shellQuote } from "../util/shell";
 import { requireCommunicator } from "./remote";
 import type { Provisioner } from "./types";

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { resolvePath } from "../spec/prepare";
 import { runLocal } from "../util/local-exec";
+import { resolvePath } from "../util/paths";
 import { environmentPairs, renderCommandTemplate, shellQuote } from "../util/shell";
 
 /** Fields shared by the shell-local provisioner and post-processor, with Packer's names. */

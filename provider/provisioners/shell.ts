@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { posix } from "node:path";
 import { z } from "zod";
-import { resolvePath } from "../spec/prepare";
+import { resolvePath } from "../util/paths";
 import { environmentPairs, renderCommandTemplate, shellQuote } from "../util/shell";
 import { requireCommunicator, runRemote } from "./remote";
 import type { ProvisionContext, Provisioner } from "./types";

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute, resolve } from "node:path";
 import { builders } from "../builders/registry";
 import type { Builder } from "../builders/types";
 import { sensitiveCommunicatorFields } from "../communicator/config";
@@ -10,6 +9,7 @@ import type { PostProcessor } from "../postprocessors/types";
 import { provisioners } from "../provisioners/registry";
 import type { Provisioner } from "../provisioners/types";
 import { parseDuration } from "../util/duration";
+import { resolvePath } from "../util/paths";
 import { checkProblem, parseConfig } from "./problems";
 import type { BuildSpec, Located, PostProcessorSpec, ProvisionerSpec, SourceSpec } from "./types";
 
@@ -246,9 +246,4 @@ function matchName(pattern: string, name: string): boolean {
       .join(".*")}$`,
   );
   return re.test(name);
-}
-
-/** Resolves a path from the spec against the build's directory. */
-export function resolvePath(baseDir: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(baseDir, path);
 }
