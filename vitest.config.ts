@@ -1,5 +1,9 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+import { toolEnv } from "./test/fixtures/tool-env";
+
+// The node and engines scripts/setup.sh chose, also when vitest is started without `make`.
+Object.assign(process.env, toolEnv());
 
 export default defineConfig({
   // Examples import the package by name, as users do; tests run them against the sources.
