@@ -174,9 +174,6 @@ export function retirement(keepPrevious: boolean): Retirement {
   return keepPrevious ? "scale-to-zero" : "leave-to-engine";
 }
 
-/** Why a rollout stopped before finishing. */
-export type FailureCause = "unhealthy" | "alarm" | "cancelled" | "timeout" | "error";
-
 /** What undoing a failed or cancelled rollout does. */
 export interface RollbackPlan {
   /** Point the listener back at the previous generation alone (only when traffic was moved at all). */
