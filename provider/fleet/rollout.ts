@@ -181,7 +181,7 @@ async function rollBack(clients: FleetClients, s: RolloutSettings, stepsApplied:
     const listenerRestored =
       plan.restoreListener && steered && previous
         ? await attempt(`pointing the listener back at ${previous.group}`, () =>
-            forward(clients, steered, [{ targetGroupArn: previous.targetGroupArn as string, weight: 1 }], signal),
+            forward(clients, steered, [{ targetGroupArn: previous.targetGroupArn as string, weight: 100 }], signal),
           )
         : false;
     const newGroupScaledToZero = await attempt(`scaling ${s.target.group} to 0`, () =>
