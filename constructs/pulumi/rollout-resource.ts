@@ -15,11 +15,16 @@ export const fleetRolloutProvider: dynamic.ResourceProvider = {
   delete: (id, props) => runtime().remove(id, props),
 };
 
-type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+/** A plain JSON shape whose every value may also be an Input. */
+type DeepInput<T> = T extends (infer U)[]
+  ? pulumi.Input<DeepInput<U>[]>
+  : T extends object
+    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+    : pulumi.Input<T>;
 
 export interface FleetRolloutArgs {
   /** The cutover's settings for the new generation, as `kiln fleet rollout` takes them (JSON). */
-  readonly rollout: pulumi.Input<Inputs<RolloutInput>>;
+  readonly rollout: DeepInput<RolloutInput>;
   /** The generation's launch template, deleted with it when this resource retires a kept generation. */
   readonly launchTemplateId?: pulumi.Input<string>;
 }
