@@ -1,4 +1,7 @@
-/** Builds, in moto through the SDK, what the ImmutableFleet component would create: VPC, ALB, generations. */
+/**
+ * Builds through the SDK what the ImmutableFleet component would create (VPC, ALB, listener, generations),
+ * in moto or (live test) a real account, and removes it all again.
+ */
 import {
   AutoScalingClient,
   CreateAutoScalingGroupCommand,
@@ -9,17 +12,22 @@ import {
   CreateLaunchTemplateCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
-  type EC2Client,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  EC2Client,
 } from "@aws-sdk/client-ec2";
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
+  DeleteLoadBalancerCommand,
   DescribeListenersCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { fleetClients } from "../../provider/fleet/aws";
 import { generationNames } from "../../provider/fleet/plan";
+import { deleteGeneration } from "../../provider/fleet/retire";
 import { MOTO_CREDENTIALS, type Moto } from "../fixtures/moto";
 
 export const REGION = "eu-west-1";
@@ -33,7 +41,7 @@ export interface MotoFleet {
   readonly cw: CloudWatchClient;
   readonly ec2: EC2Client;
   /** Creates one generation (launch template, target group, group of `desired` instances) for `imageId`. */
-  generation(imageId: string, desired?: number): Promise<{ group: string; targetGroupArn: string }>;
+  generation(imageId: string, desired?: number, userData?: string): Promise<{ group: string; targetGroupArn: string }>;
   /** The listener's forward weights, target group ARN → weight. */
   weights(): Promise<Record<string, number>>;
   /** The group's desired capacity and number of instances. */
@@ -41,12 +49,22 @@ export interface MotoFleet {
   /** Target states in a target group, instance → state. */
   targets(targetGroupArn: string): Promise<Record<string, string>>;
   alarm(name: string, state?: "OK" | "ALARM"): Promise<void>;
+  /** Deletes everything made here (the live test; moto is reset instead). */
+  removeAll(): Promise<void>;
   destroy(): void;
 }
 
-export async function motoFleet(moto: Moto, fleet = "web"): Promise<MotoFleet> {
-  const config = { region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 1 };
-  const ec2 = moto.ec2(REGION);
+export function motoFleet(moto: Moto, fleet = "web"): Promise<MotoFleet> {
+  return sdkFleet({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 1 }, fleet);
+}
+
+/** The same in any account the config reaches. */
+export async function sdkFleet(
+  config: ConstructorParameters<typeof EC2Client>[0] & { region: string },
+  fleet: string,
+): Promise<MotoFleet> {
+  const ec2 = new EC2Client(config);
+  const made: { group: string; targetGroupArn: string; launchTemplateId: string }[] = [];
   const asg = new AutoScalingClient(config);
   const elb = new ElasticLoadBalancingV2Client(config);
   const cw = new CloudWatchClient(config);
@@ -59,7 +77,10 @@ export async function motoFleet(moto: Moto, fleet = "web"): Promise<MotoFleet> {
     );
     subnets.push(s.Subnet?.SubnetId as string);
   }
-  const lb = await elb.send(new CreateLoadBalancerCommand({ Name: `${fleet}-alb`, Subnets: subnets }));
+  // Internal: the VPC made here has no internet gateway.
+  const lb = await elb.send(
+    new CreateLoadBalancerCommand({ Name: `${fleet}-alb`, Subnets: subnets, Scheme: "internal" }),
+  );
   const lbArn = lb.LoadBalancers?.[0]?.LoadBalancerArn as string;
   const listener = await elb.send(
     new CreateListenerCommand({
@@ -78,7 +99,7 @@ export async function motoFleet(moto: Moto, fleet = "web"): Promise<MotoFleet> {
     elb,
     cw,
     ec2,
-    async generation(imageId, desired = 2) {
+    async generation(imageId, desired = 2, userData = "#!/bin/sh\n") {
       const names = generationNames(fleet, imageId);
       const template = await ec2.send(
         new CreateLaunchTemplateCommand({
@@ -87,7 +108,7 @@ export async function motoFleet(moto: Moto, fleet = "web"): Promise<MotoFleet> {
           LaunchTemplateData: {
             ImageId: imageId,
             InstanceType: "t3.micro",
-            UserData: Buffer.from("#!/bin/sh\n").toString("base64"),
+            UserData: Buffer.from(userData).toString("base64"),
           },
         }),
       );
@@ -101,6 +122,11 @@ export async function motoFleet(moto: Moto, fleet = "web"): Promise<MotoFleet> {
         }),
       );
       const targetGroupArn = tg.TargetGroups?.[0]?.TargetGroupArn as string;
+      made.push({
+        group: names.group,
+        targetGroupArn,
+        launchTemplateId: template.LaunchTemplate?.LaunchTemplateId as string,
+      });
       await asg.send(
         new CreateAutoScalingGroupCommand({
           AutoScalingGroupName: names.group,
@@ -147,10 +173,20 @@ export async function motoFleet(moto: Moto, fleet = "web"): Promise<MotoFleet> {
       );
       if (state) await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: "test" }));
     },
+    async removeAll() {
+      const clients = fleetClients(config.region, config.endpoint as string | undefined, config.credentials as never);
+      try {
+        await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lbArn }));
+        for (const generation of made) await deleteGeneration(clients, generation);
+      } finally {
+        clients.destroy();
+      }
+      for (const subnet of subnets)
+        await ec2.send(new DeleteSubnetCommand({ SubnetId: subnet })).catch(() => undefined);
+      await ec2.send(new DeleteVpcCommand({ VpcId: vpcId })).catch(() => undefined);
+    },
     destroy() {
-      asg.destroy();
-      elb.destroy();
-      cw.destroy();
+      for (const client of [asg, elb, cw, ec2]) client.destroy();
     },
   };
 }
