@@ -15,7 +15,6 @@ import {
   SshError,
   SshTimeoutError,
 } from "../provider/communicator/ssh";
-import { LineSplitter } from "../provider/communicator/ssh-exec";
 import { CommandSession, RecordScanner } from "../provider/communicator/ssh-session";
 import { CancelledError, ConfigError, TimeoutError } from "../provider/engine/errors";
 import { processesMatching, type SshdHandle, startSshd } from "./fixtures/sshd";
@@ -1078,17 +1077,5 @@ describe("RecordScanner", () => {
     expect(data).toEqual(["first\n"]);
     scanner.push(Buffer.from("x\n", "latin1")); // not a record after all
     expect(data.join("")).toBe("first\n\x1eKILN0123x\n");
-  });
-});
-
-describe("LineSplitter", () => {
-  it("keeps multi-byte characters split across chunks and flushes the last partial line", () => {
-    const lines: string[] = [];
-    const splitter = new LineSplitter((line) => lines.push(line));
-    const bytes = Buffer.from("añb\r\nsecond\nthi€rd");
-    for (let i = 0; i < bytes.length; i++) splitter.push(bytes.subarray(i, i + 1));
-    expect(lines).toEqual(["añb", "second"]);
-    splitter.end();
-    expect(lines).toEqual(["añb", "second", "thi€rd"]);
   });
 });
