@@ -135,4 +135,23 @@ describe("kiln CLI", () => {
     expect(packerStyle.stdout).not.toContain("null.other");
     expect(packerStyle.code).toBe(0);
   });
+
+  it("--only and --except take globs (`?`, `*`, `[...]`), as Packer does", async () => {
+    const path = template(
+      "globs.pkr.hcl",
+      `source "null" "web" {\n  communicator = "none"\n}\nsource "null" "worker" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.web", "source.null.worker"]\n  provisioner "shell-local" {\n    inline = ["echo built \${source.name}"]\n  }\n}\n`,
+    );
+    const built = (run: { stdout: string }) =>
+      run.stdout
+        .split("\n")
+        .flatMap((line) => /: built (\w+)$/.exec(line)?.[1] ?? [])
+        .sort();
+    const only = await kilnHere(["build", "--only", "null.w?b", path]);
+    expect(only.stderr).toBe("");
+    expect(built(only)).toEqual(["web"]);
+    const except = await kilnHere(["build", "-except=null.w?b", path]);
+    expect(built(except)).toEqual(["worker"]);
+    const bracket = await kilnHere(["build", "--only", "null.[w]or*", path]);
+    expect(built(bracket)).toEqual(["worker"]);
+  });
 });
