@@ -14,7 +14,7 @@ import { ExpressionError, FunctionArgError, FunctionCallError, locate } from "./
 import { FUNCTIONS } from "./functions";
 import { type CallContext, convertTo, describeType, type FunctionPolicy, type FunctionTable } from "./functions/types";
 import { applyBinary, BINARY_OPERATORS, type BinaryOperator, OperatorError } from "./operators";
-import { firstSyntaxError, hclParserIfLoaded, parseHcl, sourceOf } from "./parser";
+import { firstSyntaxError, hclParserIfLoaded, numberText, parseHcl, sourceOf } from "./parser";
 import { buildTemplate, type TemplateMode, type TemplatePart, TemplateSyntaxError } from "./template";
 import {
   ConversionError,
@@ -304,7 +304,7 @@ function lookupRoot(ctx: Ctx, node: Node): HclValue {
 }
 
 function evalNumber(ctx: Ctx, node: Node): number {
-  const text = node.text;
+  const text = numberText(node);
   if (!/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) {
     throw fail(ctx, node, "Invalid number literal", `${JSON.stringify(text)} is not a valid number.`);
   }
