@@ -13,6 +13,7 @@ import {
   SshAuthError,
   type SshCommunicator,
   SshError,
+  type SshSessionMode,
   SshTimeoutError,
 } from "../provider/communicator/ssh";
 import { CommandSession, RecordScanner } from "../provider/communicator/ssh-session";
@@ -45,11 +46,12 @@ async function connectRoot(
   server: SshdHandle = sshd,
   extra: Record<string, unknown> = {},
   log?: (text: string) => void,
+  session?: SshSessionMode,
 ): Promise<SshCommunicator> {
   const communicator = await connectSsh(
     config({ ssh_username: server.username, ssh_private_key_file: "id_ed25519", ssh_timeout: "20s", ...extra }),
     { host: server.host, port: server.port },
-    { signal: never, baseDir: server.dir, log },
+    { signal: never, baseDir: server.dir, log, session },
   );
   open.push(communicator);
   return communicator;
@@ -144,20 +146,9 @@ async function sessionsOf(
   };
 }
 
-async function withEnv<T>(name: string, value: string, work: () => Promise<T>): Promise<T> {
-  const old = process.env[name];
-  process.env[name] = value;
-  try {
-    return await work();
-  } finally {
-    if (old === undefined) delete process.env[name];
-    else process.env[name] = old;
-  }
-}
-
 /** The opt-out: every command in its own SSH session, as Packer runs them. */
 function connectPerCommand(server: SshdHandle = sshd, extra: Record<string, unknown> = {}) {
-  return withEnv("KILN_SSH_SESSION", "per-command", () => connectRoot(server, extra));
+  return connectRoot(server, extra, undefined, "per-command");
 }
 
 function connectionsTo(server: SshdHandle): string[] {
@@ -323,7 +314,7 @@ const execModes = [
     killed: { exitCode: 137, exitSignal: undefined },
   },
   {
-    mode: "a session per command (KILN_SSH_SESSION=per-command)",
+    mode: 'a session per command (session: "per-command")',
     connect: () => connectPerCommand(),
     killed: { exitCode: null, exitSignal: "SIGKILL" },
   },
@@ -451,7 +442,7 @@ describe("exec with ssh_pty", () => {
 });
 
 describe("the command agent", () => {
-  it("runs 40 commands in one SSH session; KILN_SSH_SESSION=per-command opens one each", async () => {
+  it('runs 40 commands in one SSH session; session "per-command" opens one each', async () => {
     let ssh: SshCommunicator | undefined;
     const port = await newConnectionPort(sshd, async () => {
       ssh = await connectRoot();

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
+import { SSH_SESSION_MODES } from "../communicator/ssh";
 import { kilnVersion } from "../util/version";
 import { runBuildCommand } from "./build-command";
 import { runCleanupCommand } from "./cleanup-command";
@@ -40,6 +41,12 @@ export function program(): Command {
     .option("--force", "build even when an image from identical inputs exists", false)
     .option("--json", "print events as JSON lines instead of the human display", false)
     .option("--timeout <duration>", "time limit for each build, e.g. 30m")
+    .addOption(
+      new Option(
+        "--ssh-session <mode>",
+        "run SSH commands through one agent session per connection, or one SSH session per command as Packer does (default: agent)",
+      ).choices(SSH_SESSION_MODES),
+    )
     .action(async (template: string, opts) => {
       process.exitCode = await runBuildCommand(template, opts);
     });

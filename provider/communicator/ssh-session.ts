@@ -7,7 +7,7 @@
  *
  * Semantic difference from one session per command: the environment commands see is the one the login
  * shell exported once, when the agent started; a later change to ~/.bashrc, or functions and aliases it
- * defines, are not seen. KILN_SSH_SESSION=per-command (see ssh.ts) restores one session per command.
+ * defines, are not seen. The session mode `per-command` (SshSessionMode in ssh.ts) restores one session per command.
  *
  * Protocol. Requests are one line on the agent's stdin: `<nonce> <command>`, the command with `\` and
  * newline escaped for `printf %b`. Replies are records in the output streams, `\x1eKILN<nonce>:<kind>:<value>\n`,

@@ -56,6 +56,13 @@ export interface BakedImageArgs {
    * baking again. An adopted image is shared: see the README for who deletes it. @default false
    */
   readonly reuse?: pulumi.Input<boolean>;
+  /**
+   * How the build's SSH commands run: `agent` runs them through one session per connection, whose login
+   * environment is read once; `per-command` opens an SSH session for each command, as Packer does, so each
+   * re-reads startup files (~/.bashrc). Recorded in the stack; not part of the image's content, so
+   * changing it updates the resource in place and does not bake again. @default "agent"
+   */
+  readonly sshSession?: pulumi.Input<"agent" | "per-command">;
 }
 
 /** Fields every builder accepts for the SSH connection to the build machine (Packer's `ssh_*`). */
