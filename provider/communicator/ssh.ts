@@ -12,20 +12,12 @@ import { ChannelNotOpened, runCommand, superviseCommand } from "./ssh-exec";
 import { AgentUnavailable, CommandSession } from "./ssh-session";
 import { resolveSshSettings, type SshSettings } from "./ssh-settings";
 import { SftpSession } from "./ssh-sftp";
-import type { Communicator, ExecOptions, ExecResult, RemoveOptions, TransferOptions } from "./types";
+import type { Communicator, ExecOptions, ExecResult, RemoveOptions, SshSessionMode, TransferOptions } from "./types";
 
 export { SshAuthError, SshError, SshTimeoutError } from "./ssh-errors";
 export { SSH_DEFAULTS } from "./ssh-settings";
 
-/**
- * How commands reach the machine. `agent` (the default) runs them in the connection's command agent
- * (ssh-session.ts): the login environment is captured once per connection, so a command that changes
- * ~/.bashrc (or /etc/profile.d) is not seen by later commands until a reconnect. `per-command` gives every
- * command its own SSH session, as Packer does: every command re-reads startup files (slower when they
- * are heavy). `ssh_pty` always uses a session per command: the agent cannot give a terminal.
- */
-export type SshSessionMode = "agent" | "per-command";
-export const SSH_SESSION_MODES: readonly SshSessionMode[] = ["agent", "per-command"];
+export { SSH_SESSION_MODES, type SshSessionMode } from "./types";
 
 export interface SshConnectOptions {
   /** Cancels the pause and the connect loop. Later calls take their own signals. */

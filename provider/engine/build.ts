@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
-import type { SshSessionMode } from "../communicator/ssh";
+import type { SshSessionMode } from "../communicator/types";
 import {
   type PreparedBuild,
   type PreparedProvisioner,

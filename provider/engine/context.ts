@@ -1,5 +1,4 @@
-import type { SshSessionMode } from "../communicator/ssh";
-import type { Communicator } from "../communicator/types";
+import type { Communicator, SshSessionMode } from "../communicator/types";
 import type { Artifact } from "./artifact";
 import type { BuildReporter } from "./events";
 
