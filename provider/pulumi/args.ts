@@ -57,4 +57,11 @@ export interface BakedImageArgs extends InlineBuilderArgs {
    * baking again. An adopted image is shared: see the README for who deletes it. @default false
    */
   readonly reuse?: pulumi.Input<boolean>;
+  /**
+   * How the build's SSH commands run: `agent` runs them through one session per connection, whose login
+   * environment is read once; `per-command` opens an SSH session for each command, as Packer does, so each
+   * re-reads startup files (~/.bashrc). Recorded in the stack; not part of the image's content, so
+   * changing it updates the resource in place and does not bake again. @default "agent"
+   */
+  readonly sshSession?: pulumi.Input<"agent" | "per-command">;
 }
