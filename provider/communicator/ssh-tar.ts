@@ -13,9 +13,10 @@ import { open } from "node:fs/promises";
 import type { Client, ClientChannel } from "ssh2";
 import { Header, Pax } from "tar";
 import { abortReason } from "../engine/abort";
+import { LineSplitter } from "../util/lines";
 import { shellQuote } from "../util/shell";
 import type { TreeEntry } from "./local-tree";
-import { LineSplitter, openChannel } from "./ssh-exec";
+import { openChannel } from "./ssh-exec";
 
 const BLOCK = 512;
 /** Small pieces (headers, small files) are gathered up to this size before a write: one SSH packet each. */
