@@ -13,12 +13,22 @@ describe("azure-arm against the ARM double", () => {
   it("bakes a managed image: provisions over SSH, leaves only the image, tagged; destroy removes it", async () => {
     const e = env();
     const marker = join(e.work, "provisioned");
-    const result = await build(azureSpec(e, { provisioners: [{ type: "shell", config: { inline: [`echo ok > ${marker}`] } }] }));
+    const result = await build(
+      azureSpec(e, { provisioners: [{ type: "shell", config: { inline: [`echo ok > ${marker}`] } }] }),
+    );
     const [artifact] = result.artifacts;
     expect(artifact?.id).toBe(IMAGE_ID);
     expect(readFileSync(marker, "utf8").trim()).toBe("ok");
     const left = e.arm.leftovers();
-    expect(left).toMatchObject({ resourceGroups: [], virtualMachines: [], networkInterfaces: [], publicIPAddresses: [], virtualNetworks: [], disks: [], galleryImageVersions: [] });
+    expect(left).toMatchObject({
+      resourceGroups: [],
+      virtualMachines: [],
+      networkInterfaces: [],
+      publicIPAddresses: [],
+      virtualNetworks: [],
+      disks: [],
+      galleryImageVersions: [],
+    });
     expect(left.images).toEqual(["kiln-test-image"]);
     const image = e.arm.resource(IMAGE_ID);
     expect(image?.tags).toMatchObject({ team: "platform", "kiln:fingerprint": result.builds[0]?.fingerprint });
@@ -30,7 +40,9 @@ describe("azure-arm against the ARM double", () => {
 
   it("a failing provisioner leaves nothing", async () => {
     const e = env();
-    const error = await build(azureSpec(e, { provisioners: [{ type: "shell", config: { inline: ["exit 3"] } }] })).catch((x) => x);
+    const error = await build(
+      azureSpec(e, { provisioners: [{ type: "shell", config: { inline: ["exit 3"] } }] }),
+    ).catch((x) => x);
     expect(error).toBeInstanceOf(BuildFailedError);
     expect(String(error.message)).toMatch(/provisioner shell.*exited with status 3/s);
     expect(e.arm.leftovers()).toMatchObject({ resourceGroups: [], images: [], virtualMachines: [], disks: [] });

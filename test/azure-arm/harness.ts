@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { BuildSpec, ProvisionerSpec } from "../../provider/spec/types";
-import { AZURE_TEST_IDS, type ArmLeftovers, type AzureArmDouble, startAzureArm } from "../fixtures/azure-arm";
+import { type ArmLeftovers, AZURE_TEST_IDS, type AzureArmDouble, startAzureArm } from "../fixtures/azure-arm";
 import { type SshdHandle, startSshd } from "../fixtures/sshd";
 
 /** What a test against "Azure" has: the ARM double for the API, sshd standing in for the VM. */

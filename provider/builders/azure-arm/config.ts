@@ -49,9 +49,14 @@ const destinationGallery = z.strictObject({
   storage_account_type: z.enum(["Standard_LRS", "Standard_ZRS", "Premium_LRS"]).optional(),
 });
 
+/** Packer's azure-arm admin user when `ssh_username` is not set. */
+export const DEFAULT_SSH_USERNAME = "packer";
+
 export const azureArmSchema = z.strictObject({
   ...communicatorShape,
   ...azureAccessShape,
+  /** The VM's admin user, who logs in with the temporary key. @default "packer" */
+  ssh_username: name.default(DEFAULT_SSH_USERNAME),
 
   // Where the build machine runs.
   /** Azure region of the temporary resource group and VM (`East US` or `eastus`). Set this or build_resource_group_name. */
@@ -111,8 +116,6 @@ export type SourceGallery = z.infer<typeof sourceGallery>;
 export type DestinationGallery = z.infer<typeof destinationGallery>;
 
 export const DEFAULT_VM_SIZE = "Standard_A1";
-/** Packer's azure-arm admin user when `ssh_username` is not set. */
-export const DEFAULT_SSH_USERNAME = "packer";
 export const DEFAULT_POLLING_TIMEOUT_MS = 15 * 60_000;
 
 /** Whether the build brings its own subnet. */

@@ -1,6 +1,6 @@
 import { deleteIfPresent, longRunning } from "./arm";
 import type { AzureArmConfig } from "./config";
-import { DEFAULT_SSH_USERNAME, DEFAULT_VM_SIZE } from "./config";
+import { DEFAULT_VM_SIZE } from "./config";
 import { type AzureState, type AzureStep, goesWithGroup, groupName } from "./state";
 
 /**
@@ -53,7 +53,7 @@ export const virtualMachineStep: AzureStep = {
 };
 
 function vmDefinition(config: AzureArmConfig, state: AzureState) {
-  const user = config.ssh_username ?? DEFAULT_SSH_USERNAME;
+  const user = config.ssh_username;
   return {
     location: state.location as string,
     tags: state.tags,
