@@ -13,7 +13,16 @@ const nothingStored: ImageStore = {
   },
 };
 
-const STORES: Readonly<Record<string, ImageStore>> = { "amazon-ebs": amazonEbsStore };
+/** Loaded on first use: the Azure SDK takes seconds to load, and AWS-only programs never need it. */
+const azure = () => import("./azure-arm").then((m) => m.azureArmStore);
+const azureArmStore: ImageStore = {
+  hold: async (...args) => (await azure()).hold(...args),
+  release: async (...args) => (await azure()).release(...args),
+  retag: async (...args) => (await azure()).retag(...args),
+  exists: async (...args) => (await azure()).exists(...args),
+};
+
+const STORES: Readonly<Record<string, ImageStore>> = { "amazon-ebs": amazonEbsStore, "azure-arm": azureArmStore };
 
 export function imageStore(builderType: string): ImageStore {
   return STORES[builderType] ?? nothingStored;
