@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cleanupAzureLeftovers } from "../../provider/builders/azure-arm/cleanup";
 import { BuildFailedError, build } from "../../provider/engine/build";
 import { destroyArtifact } from "../../provider/engine/destroy";
-import { AZURE_TEST_IDS } from "../fixtures/azure-arm";
+import { AZURE_TEST_IDS, SEEDED } from "../fixtures/azure-arm";
 import { azureConfig, azureSpec, leftoverTotal, useAzureEnv } from "./harness";
 
 const env = useAzureEnv();
@@ -47,5 +49,163 @@ describe("azure-arm against the ARM double", () => {
     expect(String(error.message)).toMatch(/provisioner shell.*exited with status 3/s);
     expect(e.arm.leftovers()).toMatchObject({ resourceGroups: [], images: [], virtualMachines: [], disks: [] });
     expect(leftoverTotal(e.arm.leftovers())).toBe(0);
+  });
+});
+
+describe("azure-arm: config, auth, sources and outputs", () => {
+  it("rejects unknown and conflicting fields, naming them, before any Azure call", async () => {
+    const e = env();
+    const error = await build(
+      azureSpec(e, { config: { image_name: "x", build_resource_group_name: "images", managed_image_name: undefined } }),
+    ).catch((x) => x);
+    expect(String(error.message)).toMatch(/image_name/);
+    expect(String(error.message)).toMatch(/build_resource_group_name: cannot be set together with location/);
+    expect(String(error.message)).toMatch(/managed_image_name/);
+    expect(e.arm.calls).toEqual([]);
+  });
+
+  it("a wrong client secret fails the authenticate step and creates nothing", async () => {
+    const e = env();
+    const error = await build(azureSpec(e, { config: { client_secret: "wrong" } })).catch((x) => x);
+    expect(String(error.message)).toMatch(/AADSTS7000215|invalid_client/);
+    expect(e.arm.calls.filter((c) => c.method === "PUT")).toEqual([]);
+    expect(String(error.message)).not.toContain("wrong");
+  });
+
+  it("authenticates with a service principal certificate (client_cert_path)", async () => {
+    const e = env();
+    const pem = join(e.work, "sp.pem");
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        pem,
+        "-out",
+        `${pem}.crt`,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=kiln-sp",
+      ],
+      { stdio: "ignore" },
+    );
+    appendFileSync(pem, readFileSync(`${pem}.crt`));
+    const result = await build(azureSpec(e, { config: { client_secret: undefined, client_cert_path: pem } }));
+    expect(result.artifacts[0]?.id).toBe(IMAGE_ID);
+    const token = e.arm.calls.find((c) => c.op === "POST token");
+    expect(token).toBeDefined();
+  });
+
+  it("waits out 429 Retry-After and still builds", async () => {
+    const e = env();
+    let throttled = 0;
+    e.arm.onCall((call) => {
+      if (call.op === "PUT virtualMachines" && throttled < 1) {
+        throttled++;
+        return { kind: "throttle", retryAfterSeconds: 1 };
+      }
+      return undefined;
+    });
+    const result = await build(azureSpec(e));
+    expect(result.artifacts[0]?.id).toBe(IMAGE_ID);
+    expect(e.arm.calls.filter((c) => c.op === "PUT virtualMachines")).toHaveLength(2);
+    expect(leftoverTotal(e.arm.leftovers())).toBe(1);
+  });
+
+  it("builds in an existing group and subnet, deleting each temporary resource itself", async () => {
+    const e = env();
+    const result = await build(
+      azureSpec(e, {
+        config: {
+          location: undefined,
+          build_resource_group_name: SEEDED.networkGroup,
+          virtual_network_name: SEEDED.vnet,
+          virtual_network_subnet_name: SEEDED.subnet,
+          virtual_network_resource_group_name: SEEDED.networkGroup,
+        },
+      }),
+    );
+    expect(result.artifacts[0]?.id).toBe(IMAGE_ID);
+    // No public IP on an existing network unless asked; no VNet made; the VM, NIC and disk are gone.
+    expect(e.arm.calls.some((c) => c.op === "PUT publicIPAddresses" || c.op === "PUT virtualNetworks")).toBe(false);
+    expect(e.arm.calls.some((c) => c.op === "DELETE resourceGroups")).toBe(false);
+    expect(leftoverTotal(e.arm.leftovers())).toBe(1);
+  });
+
+  it("starts from its own managed image, publishes a gallery version to two regions, and reuses it by fingerprint", async () => {
+    const e = env();
+    const first = await build(azureSpec(e));
+    const gallery = {
+      resource_group: SEEDED.imagesGroup,
+      gallery_name: SEEDED.gallery,
+      image_name: SEEDED.galleryImage,
+      image_version: "1.2.3",
+      replication_regions: ["West Europe"],
+    };
+    const config = {
+      image_publisher: undefined,
+      image_offer: undefined,
+      image_sku: undefined,
+      custom_managed_image_name: "kiln-test-image",
+      custom_managed_image_resource_group_name: "images",
+      managed_image_name: undefined,
+      managed_image_resource_group_name: undefined,
+      shared_image_gallery_destination: gallery,
+    };
+    const second = await build(azureSpec(e, { config }));
+    const artifact = second.artifacts[0];
+    const versionId = `/subscriptions/${AZURE_TEST_IDS.subscriptionId}/resourceGroups/images/providers/Microsoft.Compute/galleries/${SEEDED.gallery}/images/${SEEDED.galleryImage}/versions/1.2.3`;
+    expect(artifact?.id).toBe(versionId);
+    expect(artifact?.details.regions).toEqual({ eastus: [versionId], westeurope: [versionId] });
+    const version = e.arm.resource(versionId);
+    // Without a managed image output, the version is published straight from the VM.
+    expect(JSON.stringify(version?.properties.storageProfile)).toMatch(/\/virtualMachines\//);
+
+    const puts = e.arm.calls.filter((c) => c.method === "PUT").length;
+    const again = await build(azureSpec(e, { config }));
+    expect(again.builds[0]?.reused).toBe(true);
+    expect(again.artifacts[0]?.id).toBe(versionId);
+    expect(e.arm.calls.filter((c) => c.method === "PUT")).toHaveLength(puts);
+    for (const a of [...second.artifacts, ...first.artifacts]) await destroyArtifact(a);
+    expect(leftoverTotal(e.arm.leftovers())).toBe(0);
+  });
+
+  it("kiln cleanup by build ID removes what a build left with on-error=abort", async () => {
+    const e = env();
+    let buildId = "";
+    await build(
+      azureSpec(e, {
+        config: { location: undefined, build_resource_group_name: SEEDED.networkGroup },
+        provisioners: [{ type: "shell", config: { inline: ["exit 1"] } }],
+      }),
+      {
+        onError: "abort",
+        onEvent: (ev) => {
+          if (ev.type === "build-started") buildId = ev.buildId;
+        },
+      },
+    ).catch(() => {});
+    const before = e.arm.leftovers();
+    expect(before.virtualMachines).toHaveLength(1);
+    expect(before.networkInterfaces).toHaveLength(1);
+    const report = await cleanupAzureLeftovers({
+      buildId,
+      config: azureConfig(e),
+      signal: new AbortController().signal,
+    });
+    expect(report.virtualMachines).toHaveLength(1);
+    expect(leftoverTotal(e.arm.leftovers())).toBe(0);
+    // Repeatable: nothing left to do.
+    const again = await cleanupAzureLeftovers({
+      buildId,
+      config: azureConfig(e),
+      signal: new AbortController().signal,
+    });
+    expect(Object.values(again).flat()).toEqual([]);
   });
 });

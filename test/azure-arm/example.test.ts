@@ -1,6 +1,5 @@
 import { readFileSync, rmSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { build } from "../../provider/engine/build";
 import { destroyArtifact } from "../../provider/engine/destroy";
