@@ -1,3 +1,4 @@
+import { raceAbort } from "../../engine/abort";
 import type { Artifact } from "../../engine/artifact";
 import type { BuildContext } from "../../engine/context";
 import { normalizeLocation, parseArmId } from "./arm";
@@ -19,12 +20,15 @@ export async function findExistingAzureImage(
 ): Promise<Artifact | undefined> {
   if (ctx.force || !ctx.fingerprint) return undefined;
   const clients = new AzureClients(config);
-  const tagged: { id: string; type: string; location: string }[] = [];
-  for await (const r of clients.resources.resources.list({
-    filter: tagFilter(FINGERPRINT_TAG, ctx.fingerprint),
-    abortSignal: signal,
-  })) {
-    if (r.id && r.type) tagged.push({ id: r.id, type: r.type.toLowerCase(), location: r.location ?? "" });
+  let tagged: { id: string; type: string; location: string }[];
+  try {
+    // Raced: the credential's own token request does not take the signal.
+    tagged = await raceAbort(listTagged(clients, ctx.fingerprint, signal), signal);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new Error(`looking for an image with fingerprint ${ctx.fingerprint} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const same = (a: string | undefined, b: string | undefined) => a?.toLowerCase() === b?.toLowerCase();
   const image = config.managed_image_resource_group_name
@@ -56,4 +60,15 @@ export async function findExistingAzureImage(
     galleryRegions: replicationRegions(config, location),
     reused: true,
   });
+}
+
+async function listTagged(clients: AzureClients, fingerprint: string, signal: AbortSignal) {
+  const tagged: { id: string; type: string; location: string }[] = [];
+  for await (const r of clients.resources.resources.list({
+    filter: tagFilter(FINGERPRINT_TAG, fingerprint),
+    abortSignal: signal,
+  })) {
+    if (r.id && r.type) tagged.push({ id: r.id, type: r.type.toLowerCase(), location: r.location ?? "" });
+  }
+  return tagged;
 }
