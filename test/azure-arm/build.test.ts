@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { cleanupAzureLeftovers } from "../../provider/builders/azure-arm/cleanup";
 import { BuildFailedError, build } from "../../provider/engine/build";
 import { destroyArtifact } from "../../provider/engine/destroy";
-import { AZURE_TEST_IDS, SEEDED } from "../fixtures/azure-arm";
+import { AZURE_TEST_IDS, nothingLeft, SEEDED } from "../fixtures/azure-arm";
 import { azureConfig, azureSpec, leftoverTotal, useAzureEnv } from "./harness";
 
 const env = useAzureEnv();
@@ -22,16 +22,7 @@ describe("azure-arm against the ARM double", () => {
     expect(artifact?.id).toBe(IMAGE_ID);
     expect(readFileSync(marker, "utf8").trim()).toBe("ok");
     const left = e.arm.leftovers();
-    expect(left).toMatchObject({
-      resourceGroups: [],
-      virtualMachines: [],
-      networkInterfaces: [],
-      publicIPAddresses: [],
-      virtualNetworks: [],
-      disks: [],
-      galleryImageVersions: [],
-    });
-    expect(left.images).toEqual(["kiln-test-image"]);
+    expect(left).toEqual({ ...nothingLeft(), images: ["kiln-test-image"] });
     const image = e.arm.resource(IMAGE_ID);
     expect(image?.tags).toMatchObject({ team: "platform", "kiln:fingerprint": result.builds[0]?.fingerprint });
     expect(image?.tags["kiln:build-id"]).toMatch(/^kiln-/);

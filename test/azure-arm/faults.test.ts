@@ -5,7 +5,7 @@ import { BuildFailedError, build } from "../../provider/engine/build";
 import { destroyArtifact } from "../../provider/engine/destroy";
 import { CleanupError, isCancellation } from "../../provider/engine/errors";
 import type { BuildSpec } from "../../provider/spec/types";
-import { type ArmCall, SEEDED } from "../fixtures/azure-arm";
+import { type ArmCall, nothingLeft, SEEDED } from "../fixtures/azure-arm";
 import { type AzureEnv, azureConfig, leftoverTotal, useAzureEnv } from "./harness";
 
 const env = useAzureEnv();
@@ -195,15 +195,6 @@ describe.each(["temporary group", "existing group"] as const)("azure-arm fault m
       expect(isCancellation(r.error), String(r.error)).toBe(false);
       if (fault.kind === "step-error") expect(String((r.error as Error).message)).toMatch(/injected fault/);
     }
-    expect(r.left).toEqual({
-      resourceGroups: [],
-      virtualMachines: [],
-      networkInterfaces: [],
-      publicIPAddresses: [],
-      virtualNetworks: [],
-      disks: [],
-      images: [],
-      galleryImageVersions: [],
-    });
+    expect(r.left).toEqual(nothingLeft());
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
-import type { TokenCredential } from "@azure/core-auth";
+import type { GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import {
   AzureCliCredential,
   ClientCertificateCredential,
@@ -10,6 +10,7 @@ import {
   DefaultAzureCredential,
   ManagedIdentityCredential,
 } from "@azure/identity";
+import { raceAbort } from "../../engine/abort";
 import { parseDuration } from "../../util/duration";
 import type { AzureArmConfig } from "./config";
 
@@ -42,7 +43,27 @@ export function azureEndpointSettings(env: NodeJS.ProcessEnv = process.env) {
  * with `use_azure_cli_auth`; a user-assigned managed identity when only `client_id` is given; otherwise
  * the standard chain (environment, workload identity, managed identity, Azure CLI, …).
  */
-export function azureCredential(access: AzureAccess, env: NodeJS.ProcessEnv = process.env): TokenCredential {
+export function azureCredential(access: AzureAccess, env: NodeJS.ProcessEnv = process.env): AbortableCredential {
+  return new AbortableCredential(chooseCredential(access, env));
+}
+
+/**
+ * The SDK hands a request's abort signal to `getToken`, but Entra ID's client does not stop its own
+ * requests: without the race a cancel during a token refresh would wait for Entra ID to answer.
+ */
+export class AbortableCredential implements TokenCredential {
+  constructor(private readonly inner: TokenCredential) {}
+  /** The credential's kind, for messages: `ClientSecretCredential`, `DefaultAzureCredential`… */
+  get name(): string {
+    return this.inner.constructor.name;
+  }
+  getToken(scopes: string | string[], options?: GetTokenOptions) {
+    // The SDK passes a real AbortSignal; core-auth types it structurally.
+    return raceAbort(this.inner.getToken(scopes, options), options?.abortSignal as AbortSignal | undefined);
+  }
+}
+
+function chooseCredential(access: AzureAccess, env: NodeJS.ProcessEnv): TokenCredential {
   const settings = azureEndpointSettings(env);
   const options = {
     tlsOptions: settings.tlsOptions,
@@ -75,7 +96,7 @@ export function subscriptionOf(access: AzureAccess, env: NodeJS.ProcessEnv = pro
 /** The three ARM clients of one subscription, sharing one credential (and its token cache). */
 export class AzureClients {
   readonly subscriptionId: string;
-  readonly credential: TokenCredential;
+  readonly credential: AbortableCredential;
   readonly compute: ComputeManagementClient;
   readonly network: NetworkManagementClient;
   readonly resources: ResourceManagementClient;

@@ -1,4 +1,3 @@
-import { raceAbort } from "../../engine/abort";
 import type { AzureStep } from "./state";
 
 const ARM_SCOPE = "https://management.azure.com/.default";
@@ -12,14 +11,14 @@ export const authenticateStep: AzureStep = {
   async run({ ctx, state }, signal) {
     const { credential, subscriptionId } = state.clients;
     try {
-      const token = await raceAbort(credential.getToken(ARM_SCOPE, { abortSignal: signal }), signal);
+      const token = await credential.getToken(ARM_SCOPE, { abortSignal: signal });
       if (!token) throw new Error("the credential returned no token");
     } catch (error) {
       if (signal.aborted) throw error;
-      throw new Error(`authenticating with ${credential.constructor.name} failed: ${(error as Error).message}`, {
+      throw new Error(`authenticating with ${credential.name} failed: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    ctx.reporter.info(`authenticated (${credential.constructor.name}); subscription ${subscriptionId}`);
+    ctx.reporter.info(`authenticated (${credential.name}); subscription ${subscriptionId}`);
   },
 };
