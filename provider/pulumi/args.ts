@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { ebsSchema } from "../builders/amazon-ebs/config";
+import type { azureArmSchema } from "../builders/azure-arm/config";
 
 /**
  * Arguments of a `BakedImage`. Two forms:
@@ -14,6 +15,8 @@ import type { ebsSchema } from "../builders/amazon-ebs/config";
 export interface BakedImageArgs {
   /** Bake an AMI on EC2 (Packer's `amazon-ebs` builder). Set exactly one of `amazonEbs` and `template`. */
   readonly amazonEbs?: pulumi.Input<AmazonEbsArgs>;
+  /** Bake a managed image and/or gallery image version on Azure (Packer's `azure-arm` builder). */
+  readonly azureArm?: pulumi.Input<AzureArmArgs>;
   /**
    * The source's name, as in `source "amazon-ebs" "<name>"`: the build is called `amazon-ebs.<name>`,
    * provisioners see it as `PACKER_BUILD_NAME`. @default - the resource's name
@@ -385,3 +388,30 @@ type ArgFields = SnakeCase<keyof AmazonEbsArgs & string>;
 // a field added, renamed or removed in provider/builders/amazon-ebs/config.ts fails the build here.
 export type AmazonEbsArgsHaveNoUnknownField = Assert<[Exclude<ArgFields, EbsFields>] extends [never] ? true : false>;
 export type AmazonEbsArgsCoverTheSchema = Assert<[Exclude<EbsFields, ArgFields>] extends [never] ? true : false>;
+
+/** `managed_image_name` → `managedImageName`. */
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+/** A config object's fields in camelCase, each a Pulumi `Input`, nested blocks too. */
+type CamelArgs<T> = {
+  readonly [K in keyof T as CamelCase<K & string>]?: pulumi.Input<
+    NonNullable<T[K]> extends readonly (infer E)[]
+      ? E extends object
+        ? CamelArgs<E>[]
+        : NonNullable<T[K]>
+      : NonNullable<T[K]> extends Record<string, string>
+        ? NonNullable<T[K]>
+        : NonNullable<T[K]> extends object
+          ? CamelArgs<NonNullable<T[K]>>
+          : NonNullable<T[K]>
+  >;
+};
+
+/**
+ * The `azure-arm` builder: Packer's fields in camelCase (`managedImageName`, `imagePublisher`,
+ * `sharedImageGalleryDestination: { galleryName, … }`), typed from the builder's schema. Pass secrets
+ * (`clientSecret`) with `pulumi.secret`. `managedImageName` gets a unique suffix, as `amiName` does.
+ */
+export type AzureArmArgs = CamelArgs<z.input<typeof azureArmSchema>>;

@@ -1,4 +1,5 @@
 import { EBS_ACCESS_FIELDS, EBS_LABEL_FIELDS } from "../builders/amazon-ebs/fields";
+import { AZURE_ACCESS_FIELDS, AZURE_LABEL_FIELDS } from "../builders/azure-arm/fields";
 import { connectionOnlyFields } from "../communicator/config";
 
 /**
@@ -29,12 +30,24 @@ const AMAZON_EBS: BuilderTraits = {
   notContent: [...COMMUNICATOR_ONLY, ...EBS_ACCESS_FIELDS, ...EBS_LABEL_FIELDS],
 };
 
+const AZURE_ARM: BuilderTraits = {
+  type: "azure-arm",
+  nameField: "managed_image_name",
+  // Azure images have no separate snapshots: top-level tags go into `azure_tags` (on every resource).
+  tagFields: { image: "azure_tags", snapshots: "azure_tags" },
+  notContent: [...COMMUNICATOR_ONLY, ...AZURE_ACCESS_FIELDS, ...AZURE_LABEL_FIELDS],
+};
+
 const NULL: BuilderTraits = { type: "null", notContent: COMMUNICATOR_ONLY };
 
-const TRAITS: Readonly<Record<string, BuilderTraits>> = { "amazon-ebs": AMAZON_EBS, null: NULL };
+const TRAITS: Readonly<Record<string, BuilderTraits>> = {
+  "amazon-ebs": AMAZON_EBS,
+  "azure-arm": AZURE_ARM,
+  null: NULL,
+};
 
 /** The inline form's builder keys (`amazonEbs: {...}`) and the builder type each selects. */
-export const INLINE_BUILDERS = { amazonEbs: "amazon-ebs" } as const;
+export const INLINE_BUILDERS = { amazonEbs: "amazon-ebs", azureArm: "azure-arm" } as const;
 export type InlineBuilderKey = keyof typeof INLINE_BUILDERS;
 
 export function traitsOf(type: string): BuilderTraits {
