@@ -57,10 +57,10 @@ export function program(): Command {
       "remove what a killed build left in AWS or Azure, found by its build ID tag (printed when a build starts)",
     )
     .requiredOption("--build-id <id>", "the build ID, e.g. kiln-1a2b3c4d")
-    .option("--region <region>", "an AWS region to clean (repeatable)", collect)
+    .option("--region <region>", "an AWS region to clean (repeatable; required for amazon-ebs)", collect)
+    .option("--builder <type>", "builder type of the killed build (amazon-ebs, azure-arm)", "amazon-ebs")
     .option("--endpoint <url>", "custom EC2 endpoint")
     .option("--profile <name>", "AWS profile")
-    .option("--azure", "clean an Azure subscription (credentials from the environment, as for builds)", false)
     .option("--subscription <id>", "Azure subscription (default: AZURE_SUBSCRIPTION_ID)")
     .action(async (opts) => {
       process.exitCode = await runCleanupCommand(opts);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { azureCaptureSteps, azureSetupSteps } from "../../provider/builders/azure-arm";
+import { azureCaptureSteps, azureSetupSteps } from "../../provider/builders/azure-arm/runtime";
 import type { Artifact } from "../../provider/engine/artifact";
 import { BuildFailedError, build } from "../../provider/engine/build";
 import { destroyArtifact } from "../../provider/engine/destroy";

@@ -5,7 +5,7 @@ import { AzureClients, accessFrom } from "./clients";
 import { BUILD_ID_TAG, tagFilter } from "./tags";
 
 /** What `cleanupAzureLeftovers` removed, by kind. */
-export interface AzureLeftoverReport {
+export type AzureLeftoverReport = {
   virtualMachines: string[];
   images: string[];
   galleryImageVersions: string[];
@@ -14,7 +14,7 @@ export interface AzureLeftoverReport {
   virtualNetworks: string[];
   disks: string[];
   resourceGroups: string[];
-}
+};
 
 export interface AzureCleanupOptions {
   /** The `kiln:build-id` tag value of the build that was killed. */

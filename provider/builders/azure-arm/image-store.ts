@@ -9,7 +9,7 @@ import {
   type ImageTarget,
   TAG_PREFIX,
   type TagChange,
-} from "./types";
+} from "../image-store";
 
 /**
  * Managed images and gallery image versions: holder tags through ARM's tags-at-scope API, which works the

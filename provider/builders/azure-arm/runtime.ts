@@ -1,8 +1,10 @@
-import type { Builder } from "../types";
+import type { BuilderRuntime } from "../types";
+import { cleanupAzureLeftovers } from "./cleanup";
 import { AzureClients } from "./clients";
-import { type AzureArmConfig, azureArmSchema, checkAzureArmConfig } from "./config";
-import { AZURE_ACCESS_FIELDS, AZURE_SENSITIVE_FIELDS } from "./fields";
+import type { AzureArmConfig } from "./config";
+import { destroyAzureArtifact } from "./destroy";
 import { findExistingAzureImage } from "./find-existing";
+import { azureArmStore } from "./image-store";
 import { tempNames } from "./names";
 import type { AzureState } from "./state";
 import { authenticateStep } from "./step-authenticate";
@@ -19,14 +21,6 @@ import { sourceImageStep } from "./step-source-image";
 import { sshKeyStep } from "./step-ssh-key";
 import { virtualMachineStep } from "./step-vm";
 import { buildTags } from "./tags";
-
-export type { AzureArtifactDetails } from "./artifact";
-export { parseAzureDetails } from "./artifact";
-export { type AzureLeftoverReport, cleanupAzureLeftovers } from "./cleanup";
-export { AzureClients, accessFrom as azureAccessFrom } from "./clients";
-export { type AzureArmConfig, azureArmSchema, checkAzureArmConfig } from "./config";
-export { destroyAzureArtifact } from "./destroy";
-export { findExistingAzureImage } from "./find-existing";
 
 /** The steps that start the build VM, in order; each owns its cleanup. */
 export function azureSetupSteps() {
@@ -56,21 +50,13 @@ export function newAzureState(config: AzureArmConfig, ctx: { buildId: string }):
   };
 }
 
-/**
- * Packer's `azure-arm`: a temporary resource group, network and VM from a marketplace, managed or gallery
- * image; provision; deallocate and generalize; capture a managed image and/or a gallery image version;
- * delete everything temporary. Every resource carries `azure_tags` and the build ID.
- */
-export const azureArmBuilder: Builder<AzureArmConfig, AzureState> = {
-  type: "azure-arm",
-  schema: azureArmSchema,
-  check: checkAzureArmConfig,
-  sensitiveFields: AZURE_SENSITIVE_FIELDS,
-  // How Kiln reaches Azure and the VM does not change the image. Tags and the image name stay in: a
-  // reused image must already carry what the config asks for.
-  fingerprintExclude: AZURE_ACCESS_FIELDS,
+/** The azure-arm steps and the parts that reach Azure outside a build. */
+export const azureArmRuntime: BuilderRuntime<AzureArmConfig, AzureState> = {
   newState: newAzureState,
   setupSteps: azureSetupSteps,
   captureSteps: azureCaptureSteps,
   findExisting: findExistingAzureImage,
+  destroy: destroyAzureArtifact,
+  images: azureArmStore,
+  leftovers: cleanupAzureLeftovers,
 };
