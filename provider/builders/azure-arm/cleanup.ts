@@ -10,7 +10,7 @@ export type AzureLeftoverReport = {
   images: string[];
   galleryImageVersions: string[];
   networkInterfaces: string[];
-  publicIPAddresses: string[];
+  publicIps: string[];
   virtualNetworks: string[];
   disks: string[];
   resourceGroups: string[];
@@ -33,7 +33,7 @@ const ORDER: readonly [string, Kind][] = [
   ["microsoft.compute/galleries/images/versions", "galleryImageVersions"],
   ["microsoft.compute/images", "images"],
   ["microsoft.network/networkinterfaces", "networkInterfaces"],
-  ["microsoft.network/publicipaddresses", "publicIPAddresses"],
+  ["microsoft.network/publicipaddresses", "publicIps"],
   ["microsoft.network/virtualnetworks", "virtualNetworks"],
   ["microsoft.compute/disks", "disks"],
 ];
@@ -52,7 +52,7 @@ export async function cleanupAzureLeftovers(options: AzureCleanupOptions): Promi
     images: [],
     galleryImageVersions: [],
     networkInterfaces: [],
-    publicIPAddresses: [],
+    publicIps: [],
     virtualNetworks: [],
     disks: [],
     resourceGroups: [],
@@ -121,7 +121,7 @@ function deleteById(
       return compute.disks.delete(g, a, o);
     case "networkInterfaces":
       return clients.network.networkInterfaces.delete(g, a, o);
-    case "publicIPAddresses":
+    case "publicIps":
       return clients.network.publicIPAddresses.delete(g, a, o);
     case "virtualNetworks":
       return clients.network.virtualNetworks.delete(g, a, o);
