@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v /usr/sbin/sshd >/dev/null 2>&1 || need_apt+=(openssh-server)
 command -v packer >/dev/null 2>&1 || need_apt+=(packer)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl) # the Azure ARM double makes its TLS certificate
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}"
