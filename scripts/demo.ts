@@ -11,7 +11,7 @@ import { MOTO_CREDENTIALS, startMoto } from "../test/fixtures/moto";
 import { startSshd } from "../test/fixtures/sshd";
 
 const ROOT = resolve(__dirname, "../..");
-const KILN = join(ROOT, "dist/provider/cli/main.js");
+const KILN = join(ROOT, "dist/provider/cli/kiln.js");
 const EXAMPLE = join(ROOT, "examples/amazon-ebs");
 
 async function main(): Promise<number> {
