@@ -6,7 +6,7 @@ import { cleanupAzureLeftovers } from "../../provider/builders/azure-arm/cleanup
 import { BuildFailedError, build } from "../../provider/engine/build";
 import { destroyArtifact } from "../../provider/engine/destroy";
 import { AZURE_TEST_IDS, nothingLeft, SEEDED } from "../fixtures/azure-arm";
-import { azureConfig, azureSpec, leftoverTotal, useAzureEnv } from "./harness";
+import { azureConfig, azureSpec, buildLeftBehind, leftoverTotal, useAzureEnv } from "./harness";
 
 const env = useAzureEnv();
 const IMAGE_ID = `/subscriptions/${AZURE_TEST_IDS.subscriptionId}/resourceGroups/images/providers/Microsoft.Compute/images/kiln-test-image`;
@@ -168,19 +168,7 @@ describe("azure-arm: config, auth, sources and outputs", () => {
 
   it("kiln cleanup by build ID removes what a build left with on-error=abort", async () => {
     const e = env();
-    let buildId = "";
-    await build(
-      azureSpec(e, {
-        config: { location: undefined, build_resource_group_name: SEEDED.networkGroup },
-        provisioners: [{ type: "shell", config: { inline: ["exit 1"] } }],
-      }),
-      {
-        onError: "abort",
-        onEvent: (ev) => {
-          if (ev.type === "build-started") buildId = ev.buildId;
-        },
-      },
-    ).catch(() => {});
+    const buildId = await buildLeftBehind(e);
     const before = e.arm.leftovers();
     expect(before.virtualMachines).toHaveLength(1);
     expect(before.networkInterfaces).toHaveLength(1);

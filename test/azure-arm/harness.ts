@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { build } from "../../provider/engine/build";
 import type { BuildSpec, ProvisionerSpec } from "../../provider/spec/types";
-import { type ArmLeftovers, AZURE_TEST_IDS, type AzureArmDouble, startAzureArm } from "../fixtures/azure-arm";
+import { type ArmLeftovers, AZURE_TEST_IDS, type AzureArmDouble, SEEDED, startAzureArm } from "../fixtures/azure-arm";
 import { type SshdHandle, startSshd } from "../fixtures/sshd";
 
 /** What a test against "Azure" has: the ARM double for the API, sshd standing in for the VM. */
@@ -87,4 +88,25 @@ export function azureSpec(
 /** Number of resources left, all kinds together. */
 export function leftoverTotal(left: ArmLeftovers): number {
   return Object.values(left).reduce((n, ids: string[]) => n + ids.length, 0);
+}
+
+/**
+ * A build that fails in its provisioner with `on-error=abort`, so it leaves its VM, NIC, IP, VNet and
+ * disk in the existing group `network`, as a killed build would. Returns its build ID.
+ */
+export async function buildLeftBehind(e: AzureEnv): Promise<string> {
+  let buildId = "";
+  await build(
+    azureSpec(e, {
+      config: { location: undefined, build_resource_group_name: SEEDED.networkGroup },
+      provisioners: [{ type: "shell", config: { inline: ["exit 1"] } }],
+    }),
+    {
+      onError: "abort",
+      onEvent: (ev) => {
+        if (ev.type === "build-started") buildId = ev.buildId;
+      },
+    },
+  ).catch(() => {});
+  return buildId;
 }
