@@ -1,5 +1,5 @@
 # The two commands a fresh machine needs: `make demo` and `make test`. Both set up what they use.
-.PHONY: setup demo test typecheck lint build bench clean
+.PHONY: setup demo test typecheck lint build bench clean generate
 
 setup:
 	@bash scripts/setup.sh
@@ -11,8 +11,14 @@ build: setup
 typecheck: setup
 	npx tsc -p tsconfig.test.json
 
+# Format and lint, then no import cycle and layers importing downward (.dependency-cruiser.cjs).
 lint: setup
 	npx biome check provider test bench scripts examples
+	npx depcruise provider --config .dependency-cruiser.cjs
+
+# Files derived from the plugin schemas (Pulumi argument types, field tables); a test fails when stale.
+generate: setup
+	npx tsx scripts/generate.ts
 
 # Bakes an image end to end on this machine, no cloud account: see README "What the demo runs".
 demo: build

@@ -56,6 +56,7 @@ export function program(): Command {
     .description("remove what a killed build left in AWS, found by its build ID tag (printed when a build starts)")
     .requiredOption("--build-id <id>", "the build ID, e.g. kiln-1a2b3c4d")
     .requiredOption("--region <region>", "a region to clean (repeatable)", collect)
+    .option("--builder <type>", "builder type of the killed build", "amazon-ebs")
     .option("--endpoint <url>", "custom EC2 endpoint")
     .option("--profile <name>", "AWS profile")
     .action(async (opts) => {

@@ -11,7 +11,7 @@ import { selectedBy } from "../spec/prepare";
  * The content fingerprint of one source's build: its builder config and every provisioner that applies
  * to it, plus the bytes of every local file they upload or run. Same inputs, same fingerprint — on any
  * machine, since paths are taken relative to the template directory. Post-processors, connection settings
- * and the builder's `fingerprintExclude` are left out, so editing them does not force a rebake; callers
+ * and the builder's `notContent` are left out, so editing them does not force a rebake; callers
  * that manage more fields themselves (the Pulumi resource re-tags in place) name them in `extraExclude`.
  */
 export async function fingerprintSource(
@@ -24,8 +24,8 @@ export async function fingerprintSource(
   const excluded = new Set([
     ...connectionOnlyFields,
     ...sensitiveCommunicatorFields,
-    ...(source.builder.sensitiveFields ?? []),
-    ...(source.builder.fingerprintExclude ?? []),
+    ...source.builder.sensitiveFields,
+    ...source.builder.notContent,
     ...extraExclude,
   ]);
   const builderConfig = Object.fromEntries(Object.entries(source.spec.config).filter(([key]) => !excluded.has(key)));
@@ -33,7 +33,7 @@ export async function fingerprintSource(
     selectedBy({ buildName: source.buildName, spec: source.spec }, p.spec.only, p.spec.except),
   );
   const localFiles = [
-    ...(source.builder.localInputs?.(source.config, build.baseDir) ?? []),
+    ...source.builder.localInputs(source.config, build.baseDir),
     ...applicable.flatMap((p) => p.plugin.localInputs(p.config, build.baseDir)),
   ];
   const fileHashes: [string, string][] = [];

@@ -61,7 +61,7 @@ export async function createImage(
 
   const artifact = outcome.artifacts[0] as Artifact;
   try {
-    await imageStore(image.source.type).hold({ artifact, config }, holder, { baked: !outcome.reused }, signal);
+    await (await imageStore(image.source.type)).hold({ artifact, config }, holder, { baked: !outcome.reused }, signal);
   } catch (error) {
     await undo(outcome.reused ? [] : [artifact], image, inputs, holder, redact, write, error);
     throw new Error(redact(`BakedImage: marking ${artifact.id} as held failed: ${errorMessage(error)}`), {

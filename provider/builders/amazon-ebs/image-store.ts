@@ -1,8 +1,4 @@
 import { CreateTagsCommand, DeleteTagsCommand, type EC2Client, type Tag } from "@aws-sdk/client-ec2";
-import { type EbsArtifactDetails, parseDetails } from "../../builders/amazon-ebs/artifact";
-import { accessFrom, Ec2Clients } from "../../builders/amazon-ebs/clients";
-import { describeImage } from "../../builders/amazon-ebs/images";
-import { awsCode } from "../../builders/amazon-ebs/polling";
 import {
   BAKED_TAG,
   HOLDER_TAG_PREFIX,
@@ -11,7 +7,11 @@ import {
   type ImageTarget,
   TAG_PREFIX,
   type TagChange,
-} from "./types";
+} from "../image-store";
+import { type EbsArtifactDetails, parseDetails } from "./artifact";
+import { accessFrom, Ec2Clients } from "./clients";
+import { describeImage } from "./images";
+import { awsCode } from "./polling";
 
 /** AMIs: holder tags on the AMI in every region; `retag` also reaches each region's snapshots. */
 export const amazonEbsStore: ImageStore = {
