@@ -181,7 +181,8 @@ setup_pulumi_python() {
   if [ "$installed" != "$PULUMI_PYTHON_VERSION" ]; then
     echo "setup: installing pulumi $PULUMI_PYTHON_VERSION (Python SDK) into $venv"
     python3 -m venv "$venv"
-    $venv/bin/pip install -q "pulumi==$PULUMI_PYTHON_VERSION"
+    # parver and semver: what the generated SDK (pulumi_kiln) needs besides pulumi; wheel to install it.
+    $venv/bin/pip install -q "pulumi==$PULUMI_PYTHON_VERSION" parver semver wheel
   fi
 }
 

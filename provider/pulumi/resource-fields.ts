@@ -21,12 +21,17 @@ export const resourceFields = z.object({
   template: z
     .string()
     .optional()
-    .describe("A Packer template (`.pkr.hcl`, `.pkr.json`, or a directory of them) to build instead of a builder block."),
+    .describe(
+      "A Packer template (`.pkr.hcl`, `.pkr.json`, or a directory of them) to build instead of a builder block.",
+    ),
   vars: z
     .record(z.string(), z.string())
     .optional()
     .describe("Template variables, as `-var name=value`. Pass sensitive ones as secrets."),
-  var_files: z.array(z.string()).optional().describe("Variable files (`*.pkrvars.hcl`), as `-var-file`; later files win."),
+  var_files: z
+    .array(z.string())
+    .optional()
+    .describe("Variable files (`*.pkrvars.hcl`), as `-var-file`; later files win."),
   only: z
     .array(z.string())
     .optional()
@@ -35,7 +40,9 @@ export const resourceFields = z.object({
   base_dir: z
     .string()
     .optional()
-    .describe("Directory relative paths (scripts, files, the template) resolve against. @default - the project directory"),
+    .describe(
+      "Directory relative paths (scripts, files, the template) resolve against. @default - the project directory",
+    ),
   timeout: z
     .string()
     .optional()
@@ -45,7 +52,9 @@ export const resourceFields = z.object({
   retain_on_delete: z
     .boolean()
     .optional()
-    .describe("Leave the image and its snapshots in the cloud when the resource is deleted or replaced. @default false"),
+    .describe(
+      "Leave the image and its snapshots in the cloud when the resource is deleted or replaced. @default false",
+    ),
   reuse: z
     .boolean()
     .optional()
@@ -67,7 +76,10 @@ export const provisionerCommonFields = z.object({
 export const postProcessorCommonFields = z.object({
   only: z.array(z.string()).optional().describe("Run only for these sources."),
   except: z.array(z.string()).optional().describe("Skip these sources."),
-  keep_input_artifact: z.boolean().optional().describe("Keep the artifact this post-processor was given. @default true"),
+  keep_input_artifact: z
+    .boolean()
+    .optional()
+    .describe("Keep the artifact this post-processor was given. @default true"),
 });
 
 /** What the resource exposes once created; `secret` outputs stay encrypted in the state. */

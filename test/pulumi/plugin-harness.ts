@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { MOTO_CREDENTIALS, SOURCE_AMIS } from "../fixtures/moto";
@@ -18,10 +19,15 @@ export const TOKEN = "kiln-plugin-token-5b1e";
 const run = promisify(execFile);
 
 /** `pulumi <args>` in a project directory, as a user's shell runs it, with the tests' variables: its stdout. */
-export async function pulumi(dir: string, base: string, args: readonly string[]): Promise<string> {
+export async function pulumi(
+  dir: string,
+  base: string,
+  args: readonly string[],
+  extraEnv: Record<string, string> = {},
+): Promise<string> {
   const { stdout } = await run("pulumi", [...args, "--non-interactive"], {
     cwd: dir,
-    env: { ...process.env, ...engineEnv(base) },
+    env: { ...process.env, ...engineEnv(base), ...extraEnv },
     maxBuffer: 64 * 1024 * 1024,
   }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
     throw new Error(`pulumi ${args.join(" ")} failed: ${error.message}\n${error.stdout ?? ""}\n${error.stderr ?? ""}`);
@@ -81,10 +87,30 @@ export async function pluginProject(
     `      path: ${PLUGIN_DIR}`,
   ].join("\n");
   writeFileSync(join(dir, "Pulumi.yaml"), `${pulumiYaml}\n${files["Pulumi.yaml"] ?? ""}`);
-  for (const [file, content] of Object.entries(files)) if (file !== "Pulumi.yaml") writeFileSync(join(dir, file), content);
+  for (const [file, content] of Object.entries(files))
+    if (file !== "Pulumi.yaml") writeFileSync(join(dir, file), content);
   await run("mkdir", ["-p", join(base, "state")]);
   await pulumi(dir, base, ["stack", "init", "dev"]);
   return dir;
+}
+
+/** kiln-gen-sdk, built by setup (scripts/gen-sdk): Pulumi's SDK generators on schema.json. */
+export const GEN_SDK = process.env.KILN_GEN_SDK ?? join(homedir(), ".cache/kiln-gen-sdk/kiln-gen-sdk");
+
+/**
+ * Installs the generated Python SDK into `target` (with its package metadata, which the SDK reads its
+ * version from), for PYTHONPATH: the shared virtualenv is left as setup made it.
+ */
+export async function installPythonSdk(sdk: string, target: string): Promise<string> {
+  const pip = join(PYTHON_VENV, "bin/pip");
+  await run(pip, ["install", "-q", "--no-deps", "--no-build-isolation", "--target", target, sdk]);
+  return target;
+}
+
+/** Generates Kiln's SDK for `language` from the committed schema.json into `out`. */
+export async function generateSdk(language: "python" | "go" | "nodejs", out: string): Promise<string> {
+  await run(GEN_SDK, [join(ROOT, "schema.json"), language, out]);
+  return out;
 }
 
 /** The steps `pulumi preview --json` plans, as `op urn-name` pairs. */

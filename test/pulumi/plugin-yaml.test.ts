@@ -3,7 +3,16 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { leftovers, REGION, useEnv } from "./harness";
-import { amazonEbs, PLUGIN_DIR, plannedSteps, pluginProject, pulumi, pulumiRunning, ROOT, TOKEN } from "./plugin-harness";
+import {
+  amazonEbs,
+  PLUGIN_DIR,
+  plannedSteps,
+  pluginProject,
+  pulumi,
+  pulumiRunning,
+  ROOT,
+  TOKEN,
+} from "./plugin-harness";
 
 // `pulumi-resource-kiln` under the real Pulumi CLI, driven by a Pulumi YAML program (the YAML language
 // host from pulumi-yaml v1.25.0, built by setup): the same BakedImage as the Node dynamic resource,
@@ -53,7 +62,7 @@ describe("pulumi-resource-kiln from a Pulumi YAML program", () => {
     ]);
     writeFileSync(join(dir, "setup.sh"), 'echo "installing nginx too"\n');
     const steps = plannedSteps(await pulumi(dir, e.work, ["preview", "--json"])).filter((s) => s.name === "web");
-    expect(steps.map((s) => s.op)).toContain("create-replacement");
+    expect(steps.map((s) => s.op)).toEqual(["replace"]);
 
     await pulumi(dir, e.work, ["destroy", "--yes"]);
     expect((await leftovers(e.moto)).total).toBe(0);

@@ -11,7 +11,7 @@ import {
   SECRET_OUTPUTS,
   UNKNOWN,
 } from "../inputs";
-import { interruptible, Interrupter } from "../interrupt";
+import { Interrupter, interruptible } from "../interrupt";
 import { bakedImageOperations } from "../operations";
 import { providerInputs } from "../program";
 import { reveal, rewrap, secret, secretValues } from "./wire";
@@ -22,7 +22,12 @@ export const IMMUTABLE_FLEET = "kiln:index:ImmutableFleet";
 /** `urn:pulumi:<stack>::<project>::<type>::<name>` */
 export function parseUrn(urn: string): { stack: string; project: string; type: string; name: string } {
   const [head = "", project = "", type = "", ...rest] = urn.split("::");
-  return { stack: head.replace(/^urn:pulumi:/, ""), project, type: type.split("$").pop() ?? type, name: rest.join("::") };
+  return {
+    stack: head.replace(/^urn:pulumi:/, ""),
+    project,
+    type: type.split("$").pop() ?? type,
+    name: rest.join("::"),
+  };
 }
 
 export interface KilnProviderOptions {
@@ -115,5 +120,6 @@ function marked(outs: BakedImageOutputs, wiredInputs: unknown): Record<string, u
 
 function expectBakedImage(urn: string): void {
   const { type } = parseUrn(urn);
-  if (type !== BAKED_IMAGE) throw new Error(`pulumi-resource-kiln has no custom resource ${type} (it has ${BAKED_IMAGE})`);
+  if (type !== BAKED_IMAGE)
+    throw new Error(`pulumi-resource-kiln has no custom resource ${type} (it has ${BAKED_IMAGE})`);
 }
