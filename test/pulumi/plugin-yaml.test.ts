@@ -30,7 +30,9 @@ function yamlProgram(e: ReturnType<typeof env>, provisioner: Record<string, unkn
       tags: { team: "web" },
     },
   };
-  return stringify({ resources: { web }, outputs: { imageId: "${web.imageId}", manifest: "${web.manifest}" } });
+  // Pulumi YAML's own interpolation, not JavaScript's.
+  const outputs = { imageId: "$" + "{web.imageId}", manifest: "$" + "{web.manifest}" };
+  return stringify({ resources: { web }, outputs });
 }
 
 describe("pulumi-resource-kiln from a Pulumi YAML program", () => {
