@@ -226,6 +226,7 @@ write_env
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm install (locked versions, node $(node --version))"
   npm install --no-save --no-audit --no-fund
+  node -p process.versions.modules >node_modules/.kiln-node-abi # its install scripts built for this node
 fi
 # Native addons built under another Node major (ssh2's optional cpu-features) would fail to load.
 node_abi=$(node -p process.versions.modules)

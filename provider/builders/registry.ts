@@ -19,24 +19,27 @@ export const BUILDERS = {
 } as const satisfies Record<string, AnyDescriptor>;
 
 export type BuilderType = keyof typeof BUILDERS;
-export const builderTypes = Object.keys(BUILDERS) as BuilderType[];
+export const builderTypes: readonly BuilderType[] = Object.keys(BUILDERS).filter(isBuilderType);
 
 export function isBuilderType(type: string): type is BuilderType {
   return Object.hasOwn(BUILDERS, type);
 }
 
+function unknownBuilder(type: string): KilnError {
+  return new KilnError("UNKNOWN_BUILDER", `unknown builder type "${type}" (Kiln knows ${builderTypes.join(", ")})`);
+}
+
 /** The descriptor of a builder type; throws for a type Kiln does not know (never a silent default). */
 export function builderDescriptor(type: string): AnyDescriptor {
-  if (!isBuilderType(type))
-    throw new KilnError("UNKNOWN_BUILDER", `unknown builder type "${type}" (Kiln knows ${builderTypes.join(", ")})`);
+  if (!isBuilderType(type)) throw unknownBuilder(type);
   return BUILDERS[type];
 }
 
 /** A builder with its runtime parts (steps, destroyer, image store, leftovers cleanup), loaded once. */
 export async function loadBuilder(type: string): Promise<AnyBuilder> {
   const builder = await builders.get(type);
-  if (!builder) builderDescriptor(type); // throws: unknown type
-  return builder as AnyBuilder;
+  if (!builder) throw unknownBuilder(type);
+  return builder;
 }
 
 /** Loaded builders (descriptor and runtime together), by type: what the engine runs. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Artifact } from "../engine/artifact";
-import { BuildFailedError, type BuildOutcome, build, prepareAll } from "../engine/build";
+import { BuildFailedError, type BuildOutcome, build, prepare } from "../engine/build";
 import { destroyArtifact } from "../engine/destroy";
 import { CleanupError, errorMessage } from "../engine/errors";
 import type { EventSink } from "../engine/events";
@@ -34,7 +34,9 @@ export async function createImage(
   { signal, write }: OperationContext,
 ): Promise<{ id: string; outs: BakedImageOutputs }> {
   const image = withUniqueName(await imageSpec(inputs));
-  const redact = makeRedactor((await prepareAll([image.spec])).flatMap((p) => p.secrets));
+  // Loaded and validated once for the whole operation: the build runs the prepared definition.
+  const prepared = await prepare(image.spec);
+  const redact = makeRedactor(prepared.builds.flatMap((p) => p.secrets));
   const holder: Holder = { key: randomUUID().replaceAll("-", "").slice(0, 16), owner: inputs.owner };
   const config = image.source.config;
 
@@ -42,7 +44,7 @@ export async function createImage(
   let outcome: BuildOutcome;
   let runUuid: string;
   try {
-    const result = await build(image.spec, {
+    const result = await build(prepared, {
       signal,
       onEvent: guard.watch(consoleSink(write)),
       force: !inputs.reuse,

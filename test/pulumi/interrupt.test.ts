@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BakedImage } from "../../provider/pulumi";
+import { processesMatching } from "../fixtures/sshd";
 import { engineEnv, engineStack, projectOnDisk, pulumiCli, Recorder } from "./engine";
 import { ebsArgs, leftovers, REGION, useEnv } from "./harness";
 
@@ -106,6 +107,40 @@ describe("interrupting `pulumi up` mid-build", () => {
     expect(killed).toContain("[kiln] SIGINT received: cancelling");
     expect(killed).toMatch(/was cancelled: interrupted by SIGINT/);
     await until(async () => (await leftovers(e.moto)).total === 0, "the interrupted build to clean up", MINUTES);
+    expect((await leftovers(e.moto)).total).toBe(0);
+  });
+
+  it("a provider host killed right after the SIGINT leaves its cleanup to the janitor, which removes everything", {
+    timeout: 5 * MINUTES,
+  }, async () => {
+    const e = env();
+    const { stack, dir } = await engineStack(e.work, async () => {
+      new BakedImage("web", sleepyBuild(e));
+    });
+    const up = new Recorder();
+    const running = stack.up(up.opts).then(
+      () => "succeeded",
+      (error: Error) => error.message,
+    );
+    await until(() => up.output.includes("sleeping"), "the build to reach its provisioner");
+    // The dynamic provider host Pulumi started for this project (its working directory).
+    const [host, ...others] = processesMatching("dynamic-provider").filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`) === dir;
+      } catch {
+        return false;
+      }
+    });
+    expect(others).toEqual([]);
+    process.kill(host as number, "SIGINT");
+    await until(() => /process \d+ finishes the cleanup/.test(up.output), "the janitor to stand by", 30_000);
+    process.kill(host as number, "SIGKILL");
+    expect(await running).not.toBe("succeeded");
+    await until(
+      async () => (await leftovers(e.moto)).total === 0,
+      "the janitor to remove the build's resources",
+      MINUTES,
+    );
     expect((await leftovers(e.moto)).total).toBe(0);
   });
 });
