@@ -154,7 +154,8 @@ setup_language_hosts() {
   local dir=$LANGHOSTS_DIR
   if [ ! -x "$dir/pulumi-language-yaml" ] || [ ! -x "$dir/pulumi-language-python" ] ||
     [ ! -f "$dir/pulumi-language-python-exec" ]; then
-    build_language_hosts "$dir"
+    # Only the plugin's YAML and Python tests need them: they skip, saying so, when this fails.
+    build_language_hosts "$dir" || echo "setup: warning: building the language hosts failed; the plugin's YAML and Python tests will skip" >&2
   fi
   path_dirs+=("$dir")
 }
@@ -177,7 +178,7 @@ build_language_hosts() { # OUT
 PULUMI_PYTHON_VERSION=3.206.0
 setup_pulumi_python() {
   local venv=.kiln/pulumi-python installed
-  installed=$($venv/bin/python -c 'import importlib.metadata as m; print(m.version("pulumi"))' 2>/dev/null || true)
+  installed=$($venv/bin/python -c 'import parver, semver, wheel, importlib.metadata as m; print(m.version("pulumi"))' 2>/dev/null || true)
   if [ "$installed" != "$PULUMI_PYTHON_VERSION" ]; then
     echo "setup: installing pulumi $PULUMI_PYTHON_VERSION (Python SDK) into $venv"
     python3 -m venv "$venv"
@@ -194,8 +195,11 @@ setup_gen_sdk() {
   if [ ! -x "$GEN_SDK_BIN" ] || [ "$(cat "$GEN_SDK_BIN.sum" 2>/dev/null)" != "$sum" ]; then
     go_build_tools "kiln-gen-sdk (about 5 minutes)"
     mkdir -p "$(dirname "$GEN_SDK_BIN")"
-    (cd scripts/gen-sdk && GOFLAGS=-buildvcs=false go build -o "$GEN_SDK_BIN" .)
-    echo "$sum" >"$GEN_SDK_BIN.sum"
+    if (cd scripts/gen-sdk && GOFLAGS=-buildvcs=false go build -o "$GEN_SDK_BIN" .); then
+      echo "$sum" >"$GEN_SDK_BIN.sum"
+    else
+      echo "setup: warning: building kiln-gen-sdk failed; the SDK and Python plugin tests will skip" >&2
+    fi
   fi
   env_lines+=("export KILN_GEN_SDK=\"$GEN_SDK_BIN\"")
 }

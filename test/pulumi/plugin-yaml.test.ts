@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { leftovers, REGION, useEnv } from "./harness";
 import {
   amazonEbs,
+  missing,
   PLUGIN_DIR,
   plannedSteps,
   pluginProject,
@@ -35,7 +36,7 @@ function yamlProgram(e: ReturnType<typeof env>, provisioner: Record<string, unkn
   return stringify({ resources: { web }, outputs });
 }
 
-describe("pulumi-resource-kiln from a Pulumi YAML program", () => {
+describe.skipIf(missing("pulumi-language-yaml"))("pulumi-resource-kiln from a Pulumi YAML program", () => {
   it("up bakes, a script edit previews a replacement, destroy leaves nothing; secrets stay secret", {
     timeout: 6 * MINUTES,
   }, async () => {
