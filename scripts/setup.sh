@@ -145,6 +145,66 @@ provider_installation {
 RC
 }
 
+# Language hosts for Pulumi YAML and Python programs (the provider plugin's tests): built once per machine
+# from the Go module proxy into ~/.cache/kiln-langhosts. pulumi-yaml v1.25.0 installs as it is; the Python
+# host lives in sdk/v3 v3.68.0, whose `replace` directive makes `go install` refuse it: built in a copy.
+LANGHOSTS_DIR=${KILN_LANGHOSTS_DIR:-$cache/kiln-langhosts}
+YAML_HOST_VERSION=v1.25.0
+PYTHON_HOST_SDK=v3.68.0
+setup_language_hosts() {
+  local dir=$LANGHOSTS_DIR
+  if [ ! -x "$dir/pulumi-language-yaml" ] || [ ! -x "$dir/pulumi-language-python" ] ||
+    [ ! -f "$dir/pulumi-language-python-exec" ]; then
+    # Only the plugin's YAML and Python tests need them: they skip, saying so, when this fails.
+    build_language_hosts "$dir" || echo "setup: warning: building the language hosts failed; the plugin's YAML and Python tests will skip" >&2
+  fi
+  path_dirs+=("$dir")
+}
+
+build_language_hosts() { # OUT
+  local out=$1 work mc
+  go_build_tools "the Pulumi YAML and Python language hosts (about 15 minutes)"
+  mkdir -p "$out"; work=$(mktemp -d); mc=$(go env GOMODCACHE)
+  export GOFLAGS=-buildvcs=false
+  GOBIN="$out" go install -ldflags "-s -w" "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$YAML_HOST_VERSION"
+  go mod download "github.com/pulumi/pulumi/sdk/v3@$PYTHON_HOST_SDK"
+  cp -r "$mc/github.com/pulumi/pulumi/sdk/v3@$PYTHON_HOST_SDK" "$work/sdk"; chmod -R u+w "$work"
+  (cd "$work/sdk" && go build -o "$out/pulumi-language-python" -ldflags "-s -w" ./python/cmd/pulumi-language-python)
+  install -m 755 "$work/sdk/python/cmd/pulumi-language-python-exec" "$out/"
+  rm -rf "$work"
+}
+
+# The Python SDK `pulumi` from PyPI, in its own virtualenv (Python programs name it in Pulumi.yaml). The
+# newest release that works with the v3.68.0 host and CLI v3.274.1 and runs the generated SDK.
+PULUMI_PYTHON_VERSION=3.206.0
+setup_pulumi_python() {
+  local venv=.kiln/pulumi-python installed
+  installed=$($venv/bin/python -c 'import parver, semver, wheel, importlib.metadata as m; print(m.version("pulumi"))' 2>/dev/null || true)
+  if [ "$installed" != "$PULUMI_PYTHON_VERSION" ]; then
+    echo "setup: installing pulumi $PULUMI_PYTHON_VERSION (Python SDK) into $venv"
+    python3 -m venv "$venv"
+    # parver and semver: what the generated SDK (pulumi_kiln) needs besides pulumi; wheel to install it.
+    $venv/bin/pip install -q "pulumi==$PULUMI_PYTHON_VERSION" parver semver wheel
+  fi
+}
+
+# kiln-gen-sdk (scripts/gen-sdk): Pulumi's SDK generators, built from the Go module proxy once per machine.
+GEN_SDK_BIN=${KILN_GEN_SDK:-$cache/kiln-gen-sdk/kiln-gen-sdk}
+setup_gen_sdk() {
+  local sum
+  sum=$(cat scripts/gen-sdk/go.mod scripts/gen-sdk/main.go | sha256sum | cut -c1-16)
+  if [ ! -x "$GEN_SDK_BIN" ] || [ "$(cat "$GEN_SDK_BIN.sum" 2>/dev/null)" != "$sum" ]; then
+    go_build_tools "kiln-gen-sdk (about 5 minutes)"
+    mkdir -p "$(dirname "$GEN_SDK_BIN")"
+    if (cd scripts/gen-sdk && GOFLAGS=-buildvcs=false go build -o "$GEN_SDK_BIN" .); then
+      echo "$sum" >"$GEN_SDK_BIN.sum"
+    else
+      echo "setup: warning: building kiln-gen-sdk failed; the SDK and Python plugin tests will skip" >&2
+    fi
+  fi
+  env_lines+=("export KILN_GEN_SDK=\"$GEN_SDK_BIN\"")
+}
+
 write_env() {
   mkdir -p .kiln
   local joined=""
@@ -160,6 +220,9 @@ write_env() {
 setup_node
 setup_pulumi
 setup_terraform
+setup_language_hosts
+setup_pulumi_python
+setup_gen_sdk
 write_env
 
 # Install only when the lock file changed since the last install. Not `npm ci`: the registry mirror here

@@ -122,7 +122,7 @@ class TarProcess {
     });
     this.exited = new Promise((resolve) => {
       channel.once("close", () => {
-        stdout.end();
+        stdout.flush();
         // No marker came (mkdir failed, the channel was refused): a no-op once settled.
         fail(new Error(`cannot start tar on the target: ${stderr.trim() || `exit ${code ?? "unknown"}`}`));
         resolve({ code, stderr });

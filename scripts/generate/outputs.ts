@@ -1,6 +1,9 @@
+import { kilnVersion } from "../../provider/util/version";
 import { renderFieldTables } from "./field-tables";
+import { immutableFleetComponent } from "./fleet-component";
 import { allPlugins } from "./plugins";
 import { renderPulumiArgs } from "./pulumi-args";
+import { renderPulumiSchema } from "./pulumi-schema";
 
 /** Every generated file, by path from the repository root, with the content the schemas give. */
 export async function generatedFiles(): Promise<Record<string, string>> {
@@ -8,5 +11,6 @@ export async function generatedFiles(): Promise<Record<string, string>> {
   return {
     "provider/generated/pulumi-args.ts": renderPulumiArgs(plugins),
     "provider/generated/fields.md": renderFieldTables(plugins),
+    "schema.json": renderPulumiSchema(plugins, { version: kilnVersion(), components: [immutableFleetComponent] }),
   };
 }
