@@ -23,12 +23,18 @@ export interface Janitor {
 
 /** Builders whose leftovers the janitor knows how to find by build ID; undefined for the others. */
 export function janitorPlan(source: SourceSpec, buildIds: readonly string[]): JanitorPlan | undefined {
-  if (source.type !== "amazon-ebs" || !buildIds.length || typeof source.config.region !== "string") return undefined;
-  const regions = imageRegions({
+  const regions = sourceRegions(source);
+  if (!buildIds.length || !regions.length) return undefined;
+  return { builderType: source.type, buildIds, regions, config: source.config };
+}
+
+/** The regions an amazon-ebs source makes images in, build region first; empty for other builders. */
+export function sourceRegions(source: SourceSpec): string[] {
+  if (source.type !== "amazon-ebs" || typeof source.config.region !== "string") return [];
+  return imageRegions({
     region: source.config.region,
     ami_regions: Array.isArray(source.config.ami_regions) ? (source.config.ami_regions as string[]) : undefined,
   });
-  return { builderType: source.type, buildIds, regions, config: source.config };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { CreateTagsCommand, DeleteTagsCommand, type EC2Client, type Tag } from "@aws-sdk/client-ec2";
-import { type EbsArtifactDetails, parseDetails } from "../../builders/amazon-ebs/artifact";
+import { builtFrom, type EbsArtifactDetails, ebsArtifact, parseDetails } from "../../builders/amazon-ebs/artifact";
 import { accessFrom, Ec2Clients } from "../../builders/amazon-ebs/clients";
-import { describeImage } from "../../builders/amazon-ebs/images";
+import { describeImage, findOwnImages } from "../../builders/amazon-ebs/images";
 import { awsCode } from "../../builders/amazon-ebs/polling";
+import { FINGERPRINT_TAG } from "../../builders/amazon-ebs/tags";
 import {
   BAKED_TAG,
   HOLDER_TAG_PREFIX,
@@ -68,6 +69,31 @@ export const amazonEbsStore: ImageStore = {
       const image = await describeImage(clients.get(region), imageId, signal);
       return image !== undefined && image.State !== "deregistered";
     });
+  },
+
+  async find({ config, holder, regions, buildName }, signal) {
+    const [buildRegion = ""] = regions;
+    const clients = new Ec2Clients(accessFrom(config, buildRegion));
+    try {
+      const filters = [{ Name: "tag-key", Values: [holderTag(holder)] }];
+      const found = await Promise.all(
+        regions.map(async (region) => {
+          const [image] = await findOwnImages(clients.get(region), filters, signal);
+          return image && image.State !== "deregistered" ? { image, built: builtFrom(region, image) } : undefined;
+        }),
+      );
+      const images = found.filter((f) => f !== undefined);
+      const first = images[0]?.image;
+      if (!first) return undefined;
+      const fingerprint = first.Tags?.find((t) => t.Key === FINGERPRINT_TAG)?.Value ?? "";
+      return ebsArtifact(
+        { buildName, fingerprint },
+        images.map((i) => i.built),
+        { buildRegion, amiName: first.Name ?? "" },
+      );
+    } finally {
+      clients.destroy();
+    }
   },
 };
 

@@ -11,6 +11,9 @@ const nothingStored: ImageStore = {
   async exists() {
     return true;
   },
+  async find() {
+    return undefined;
+  },
 };
 
 const STORES: Readonly<Record<string, ImageStore>> = { "amazon-ebs": amazonEbsStore };
@@ -19,5 +22,5 @@ export function imageStore(builderType: string): ImageStore {
   return STORES[builderType] ?? nothingStored;
 }
 
-export type { Holder, ImageStore, ImageTarget, Release, TagChange } from "./types";
+export type { HeldQuery, Holder, ImageStore, ImageTarget, Release, TagChange } from "./types";
 export { BAKED_TAG, HOLDER_TAG_PREFIX, holderTag } from "./types";

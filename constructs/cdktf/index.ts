@@ -1,0 +1,1 @@
+export { BakedImage, type BakedImageProps } from "./baked-image";
