@@ -5,6 +5,7 @@ export default defineConfig({
   // Examples import the package by name, as users do; tests run them against the sources.
   resolve: {
     alias: [
+      { find: /^kiln\/cdktf$/, replacement: resolve(__dirname, "constructs/cdktf/index.ts") },
       { find: /^kiln\/pulumi$/, replacement: resolve(__dirname, "provider/pulumi/index.ts") },
       { find: /^kiln$/, replacement: resolve(__dirname, "provider/index.ts") },
     ],

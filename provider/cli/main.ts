@@ -89,6 +89,18 @@ export function program(): Command {
       process.exitCode = await runImageDestroy(opts.holder);
     });
 
+  cli
+    .command("fleet")
+    .description("immutable fleet operations (run by the CDKTF ImmutableFleet construct)")
+    .command("rollout")
+    .description(
+      `wait for the new group's health, move the listener's traffic to it, roll back on failure (input: $KILN_ROLLOUT_REQUEST)`,
+    )
+    .action(async () => {
+      const { runFleetRollout } = await import("./fleet-command");
+      process.exitCode = await runFleetRollout();
+    });
+
   return cli;
 }
 
