@@ -59,7 +59,7 @@ export class BakedImage extends Construct {
     this.fingerprint = checked.fingerprint;
 
     const kiln = kilnCommand().map(shellQuote).join(" ");
-    const environment = { [REQUEST_ENV]: "${self.input.request}" };
+    const environment = { [REQUEST_ENV]: `\${self.input.request}` };
     this.bake = new DataResource(this, "bake", {
       triggersReplace: { fingerprint: checked.fingerprint, imageName: imageName(args) },
       input: { request: literal(JSON.stringify(request)) },

@@ -156,7 +156,7 @@ export class ImmutableFleet extends Construct {
           type: "local-exec",
           // `exec`: on interrupt Terraform kills this process; it must be kiln, not a shell.
           command: `exec ${kiln} fleet rollout`,
-          environment: { [ROLLOUT_ENV]: "${self.input.request}" },
+          environment: { [ROLLOUT_ENV]: `\${self.input.request}` },
         },
       ],
       lifecycle: replaceFirst,

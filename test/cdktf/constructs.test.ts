@@ -78,7 +78,7 @@ describe("BakedImage", () => {
     expect(create?.command).toMatch(/^exec .* image bake --holder \$\{self\.id\}$/);
     expect(destroy).toMatchObject({ when: "destroy" });
     expect(destroy?.command).toMatch(/^exec .* image destroy --holder \$\{self\.id\}$/);
-    expect(create?.environment).toEqual({ KILN_IMAGE_REQUEST: "${self.input.request}" });
+    expect(create?.environment).toEqual({ KILN_IMAGE_REQUEST: `\${self.input.request}` });
     expect(
       Testing.toHaveDataSourceWithProperties(json, DataAwsAmi.tfResourceType, { owners: ["self"], most_recent: true }),
     ).toBe(true);
@@ -107,8 +107,9 @@ describe("BakedImage", () => {
     expect(synthImage(imageProps()).image.fingerprint).not.toBe(before);
   });
 
-  it("writes `${…}` in scripts as text, not as Terraform interpolation", () => {
-    const { json } = synthImage(imageProps({ provisioners: [{ type: "shell", inline: ["echo ${HOME} %{x}"] }] }));
+  it("writes shell and template placeholders in scripts as text, not as Terraform interpolation", () => {
+    const inline = [`echo \${HOME} %{x}`];
+    const { json } = synthImage(imageProps({ provisioners: [{ type: "shell", inline }] }));
     const request = (only(parsed(json).resource.terraform_data) as { input: { request: string } }).input.request;
     expect(request).toContain("echo $${HOME} %%{x}");
   });
@@ -148,7 +149,7 @@ describe("ImmutableFleet", () => {
     const json = synthFleet();
     const { resource } = parsed(json);
     const names = generationNames("web-fleet", FLEET.imageId);
-    const key = '${substr(sha256("ami-0123456789abcdef0"), 0, 8)}';
+    const key = `\${substr(sha256("ami-0123456789abcdef0"), 0, 8)}`;
     const group = only(resource.aws_autoscaling_group);
     expect(group).toMatchObject({
       name: `${names.group.slice(0, -8)}${key}`,
