@@ -12,7 +12,7 @@ typecheck: setup
 	npx tsc -p tsconfig.test.json
 
 lint: setup
-	npx biome check provider test bench scripts examples
+	npx biome check provider constructs test bench scripts examples
 
 # Bakes an image end to end on this machine, no cloud account: see README "What the demo runs".
 demo: build
