@@ -61,6 +61,10 @@ describe.skipIf(problem)(
     /** Runs a step, records its time and what Terraform reports, and fails with the output on error. */
     async function step(name: string, run: () => Promise<RunResult>, expectCode = 0): Promise<RunResult> {
       const result = await run();
+      if (process.env.KILN_CDKTF_LOGS) {
+        const file = `${figures.length}-${name.replace(/\W+/g, "-")}.log`;
+        writeFileSync(join(process.env.KILN_CDKTF_LOGS, file), result.output);
+      }
       const summary = /(Apply complete!|Destroy complete!|Plan:)[^\n]*/.exec(result.output)?.[0] ?? "";
       figures.push(`${name}: ${(result.ms / 1000).toFixed(1)} s ${summary}`.trim());
       if (result.code !== expectCode) {
