@@ -400,7 +400,11 @@ describe.each(execModes)("exec through $mode", ({ connect, killed }) => {
       () => processesMatching(running).length > 0 && processesMatching(other.running).length > 0,
     );
     controller.abort();
-    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    // Settles only once the group is gone (the TERM-ignoring sleep is KILLed 2 s after TERM), however busy
+    // the machine: no wait of our own here, and no doubt in the error.
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as Error).message).not.toMatch(/could not confirm/);
     expect(processesMatching(marker)).toEqual([]);
     expect(processesMatching(other.marker)).toEqual([]);
   });

@@ -16,6 +16,14 @@ const PID_LINE = /^KILN_EXEC_PID=(\d+)$/;
 
 /** How long a cancelled command gets to exit after SIGTERM before SIGKILL. */
 const TERM_GRACE_MS = 2_000;
+/**
+ * How long a busy target may take to announce the PID, to open the kill channel, and to reap the group
+ * after SIGKILL: generous, because a cancelled command is reported stopped only once its group is gone.
+ */
+const CONFIRM_MS = 15_000;
+/** What the kill script prints last: whether a live member of the group is left. */
+const GROUP_GONE = "KILN_GROUP_GONE";
+const GROUP_LEFT = "KILN_GROUP_LEFT";
 
 export function wrapCommand(command: string): string {
   return `printf '${PID_MARKER}%s\\n' "$$" >&2\n${command}`;
@@ -43,13 +51,15 @@ export async function runCommand(
     if (!signal.aborted) throw wrapOpenError(endpoint, command, error, client);
     // The command may start anyway once the channel opens: give it a moment so we can stop it.
     const late = await withTimeout(
-      opening.catch(() => undefined),
+      opening.catch(() => null), // null: it never opened, nothing runs
       TERM_GRACE_MS,
     );
     const quiet = { signal, pty: options.pty }; // the caller no longer wants its output
-    if (late) await stopCommand(client, new ChannelCommand(late, quiet));
-    else opening.then((c) => stopCommand(client, new ChannelCommand(c, quiet))).catch(() => {});
-    throw abortReason(signal);
+    if (late) throw abortError(signal, await stopCommand(client, new ChannelCommand(late, quiet)));
+    if (late === null) throw abortReason(signal);
+    opening.then((c) => stopCommand(client, new ChannelCommand(c, quiet))).catch(() => {});
+    const doubt = `its channel had not opened within ${TERM_GRACE_MS / 1000}s; it is stopped if it starts later`;
+    throw abortError(signal, `could not confirm the remote command stopped: ${doubt}`);
   }
   return superviseCommand(client, new ChannelCommand(channel, options), signal);
 }
@@ -69,8 +79,8 @@ export interface RunningCommand {
 }
 
 /**
- * Waits for `running`; on abort, rejects once the remote process group is stopped (bounded), not merely
- * once we stop waiting.
+ * Waits for `running`; on abort, rejects once the remote process group is gone, not merely once we stop
+ * waiting. When that could not be confirmed (bounded waits ran out), the error says so.
  */
 export async function superviseCommand(
   client: Client,
@@ -80,7 +90,10 @@ export async function superviseCommand(
   let onAbort = () => {};
   const stopped = new Promise<never>((_, reject) => {
     onAbort = () => {
-      stopCommand(client, running).finally(() => reject(abortReason(signal)));
+      stopCommand(client, running).then(
+        (doubt) => reject(abortError(signal, doubt)),
+        (error) => reject(abortError(signal, `stopping it failed: ${errorMessage(error)}`)),
+      );
     };
   });
   if (signal.aborted) onAbort();
@@ -97,50 +110,83 @@ export async function superviseCommand(
 }
 
 /**
- * TERM the process group, KILL what is left of it after a grace period, then give up on the command if it
- * still has not ended. The group, not the command's shell: a member that ignores TERM outlives the shell.
+ * TERM the process group, KILL what is left of it after a grace period, wait for the group to be gone,
+ * then give up on the command if it still has not ended. The group, not the command's shell: a member
+ * that ignores TERM outlives the shell. Resolves undefined once the group is confirmed gone, else with
+ * why it could not be confirmed.
  */
-export async function stopCommand(client: Client, running: RunningCommand): Promise<void> {
-  if (running.ended) return;
+export async function stopCommand(client: Client, running: RunningCommand): Promise<string | undefined> {
+  if (running.ended) return undefined;
   const endedWithin = async (ms: number) => {
     if (!running.ended) await withTimeout(running.result, ms);
     return running.ended;
   };
-  const pid = await withTimeout(running.pid, TERM_GRACE_MS);
-  if (pid === undefined || !(await killGroup(client, pid))) {
+  const pid = await withTimeout(running.pid, CONFIRM_MS);
+  const verdict = pid === undefined ? undefined : await killGroup(client, pid);
+  let doubt: string | undefined;
+  if (verdict === undefined) {
     // No PID (not a POSIX shell?) or no second channel: the SSH "signal" request, which OpenSSH
-    // delivers with killpg to the session's group.
+    // delivers with killpg to the session's group. Its end (output closed by every member) is all we see.
     running.signal("TERM");
     if (!(await endedWithin(TERM_GRACE_MS))) running.signal("KILL");
+    if (!(await endedWithin(TERM_GRACE_MS))) doubt = "it did not end after SIGTERM and SIGKILL";
+  } else if (verdict !== "gone") {
+    doubt = `process group ${pid} ${verdict === "left" ? "still has live members" : "gave no answer"} after SIGKILL`;
   }
   if (!(await endedWithin(TERM_GRACE_MS))) running.abandon();
+  return doubt && `could not confirm the remote command stopped: ${doubt}`;
+}
+
+/** The abort's error; when the remote command could not be confirmed stopped, the same error saying so. */
+function abortError(signal: AbortSignal, doubt: string | undefined): Error {
+  const reason = abortReason(signal);
+  if (!doubt) return reason;
+  // A copy, not the signal's shared reason; same class and code (a TimeoutError stays one).
+  return Object.assign(Object.create(Object.getPrototypeOf(reason)) as Error, reason, {
+    message: `${reason.message}; ${doubt}`,
+    stack: reason.stack,
+    cause: reason,
+  });
 }
 
 /**
  * Signals a process group from a new channel on the same connection, TERM then (after the grace period,
- * if any member is left) KILL, in one remote script: one more login-shell start, not two. CONT wakes
- * stopped members so they can act on the TERM. False when that channel could not be used.
+ * if any member is left) KILL, then waits for the group to be gone, in one remote script: one more
+ * login-shell start, not two. CONT wakes stopped members so they can act on the TERM. A member is live
+ * while `kill -0` reaches the group and, where /proc tells, it is not a zombie (an orphan is reaped by
+ * init, which on a container may never happen). Undefined when that channel could not be used.
  */
-async function killGroup(client: Client, pid: number): Promise<boolean> {
-  const ticks = TERM_GRACE_MS / 100;
+async function killGroup(client: Client, pid: number): Promise<"gone" | "left" | "no answer" | undefined> {
   const script = [
-    `g=-${pid}; kill -TERM $g 2>/dev/null; kill -CONT $g 2>/dev/null; i=0;`,
-    `while kill -0 $g 2>/dev/null && [ $i -lt ${ticks} ]; do`,
-    "sleep 0.1 2>/dev/null || { sleep 1; i=$((i+9)); }; i=$((i+1)); done;",
-    "kill -KILL $g 2>/dev/null; true",
+    `exec 2>/dev/null; g=-${pid}; p=${pid};`,
+    "live() { kill -0 $g || return 1; [ -r /proc/self/stat ] || return 0;",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion (the state after the name)
+    "for f in /proc/[0-9]*/stat; do read -r l <$f || continue; set -- ${l##*) };",
+    '[ "$3" = $p ] && [ "$1" != Z ] && return 0; done; return 1; };',
+    "wait_gone() { i=0; while live && [ $i -lt $1 ]; do",
+    "sleep 0.1 || { sleep 1; i=$((i+9)); }; i=$((i+1)); done; };",
+    `kill -TERM $g; kill -CONT $g; wait_gone ${TERM_GRACE_MS / 100};`,
+    `kill -KILL $g; wait_gone ${CONFIRM_MS / 100};`,
+    `if live; then echo ${GROUP_LEFT}; else echo ${GROUP_GONE}; fi`,
   ].join(" ");
   // Run by /bin/sh whatever the login shell is (no single quotes inside).
   const command = `exec /bin/sh -c '${script}'`;
   try {
-    const channel = await withTimeout(openChannel(client, command, false), TERM_GRACE_MS);
-    if (!channel) return false;
-    channel.resume();
+    // Opening it can take a while on a busy target; if it opens later, the script still stops the group.
+    const channel = await withTimeout(openChannel(client, command, false), CONFIRM_MS);
+    if (!channel) return undefined;
+    let output = "";
+    channel.on("data", (chunk: Buffer) => {
+      output += chunk.toString("latin1");
+    });
     channel.stderr.resume();
     channel.end();
-    await withTimeout(new Promise((resolve) => channel.once("close", resolve)), 2 * TERM_GRACE_MS + 1_000);
-    return true;
+    const closed = new Promise((resolve) => channel.once("close", resolve));
+    await withTimeout(closed, TERM_GRACE_MS + 2 * CONFIRM_MS);
+    if (output.includes(GROUP_GONE)) return "gone";
+    return output.includes(GROUP_LEFT) ? "left" : "no answer";
   } catch {
-    return false;
+    return undefined;
   }
 }
 
