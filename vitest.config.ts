@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** Files that take several minutes: started first so they overlap the rest instead of trailing it. */
-const LONG_FILES = ["test/amazon-ebs/faults.test.ts"];
+const LONG_FILES = ["test/amazon-ebs/faults.test.ts", "test/cdktf/deploy.test.ts"];
 
 /**
  * Without a results cache (a fresh CI clone) vitest orders files by size, which put the fault matrix

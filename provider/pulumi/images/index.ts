@@ -14,6 +14,9 @@ const nothingStored: ImageStore = {
   async find() {
     return undefined;
   },
+  async unusedHolders() {
+    return [];
+  },
 };
 
 const STORES: Readonly<Record<string, ImageStore>> = { "amazon-ebs": amazonEbsStore };
