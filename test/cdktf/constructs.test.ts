@@ -39,11 +39,20 @@ function imageProps(extra: Partial<BakedImageProps> = {}): BakedImageProps {
   };
 }
 
-function synthImage(props: BakedImageProps): { json: string; image: BakedImage } {
+/**
+ * Synthesizes one BakedImage. Its `kiln image check` runs synchronously (synth is synchronous); yielding
+ * afterwards lets vitest's worker answer its runner between checks.
+ */
+async function synthImage(props: BakedImageProps): Promise<{ json: string; image: BakedImage }> {
   let image: BakedImage | undefined;
-  const json = Testing.synthScope((scope) => {
-    image = new BakedImage(scope, "web", props);
-  });
+  let json = "";
+  try {
+    json = Testing.synthScope((scope) => {
+      image = new BakedImage(scope, "web", props);
+    });
+  } finally {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return { json, image: image as BakedImage };
 }
 
@@ -61,8 +70,8 @@ function only<T>(map: Record<string, T> | undefined): T {
 }
 
 describe("BakedImage", () => {
-  it("bakes in a terraform_data replaced by fingerprint, and finds the image by holder tag after it", () => {
-    const { json, image } = synthImage(imageProps());
+  it("bakes in a terraform_data replaced by fingerprint, and finds the image by holder tag after it", async () => {
+    const { json, image } = await synthImage(imageProps());
     expect(image.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(
       Testing.toHaveResourceWithProperties(json, DataResource.tfResourceType, {
@@ -88,10 +97,10 @@ describe("BakedImage", () => {
     expect(only(parsed(json).data.aws_ami).depends_on).toEqual([expect.stringMatching(/^terraform_data\./)]);
   });
 
-  it("keeps secrets out of the configuration: env references only, read by kiln at apply time", () => {
+  it("keeps secrets out of the configuration: env references only, read by kiln at apply time", async () => {
     process.env.API_TOKEN = "tok-should-not-appear-7731";
     try {
-      const { json } = synthImage(imageProps());
+      const { json } = await synthImage(imageProps());
       expect(json).not.toContain("tok-should-not-appear-7731");
       expect(json).toContain("kiln:env:API_TOKEN");
       expect(json).toContain("kiln:env:BUILD_PASSWORD");
@@ -100,29 +109,29 @@ describe("BakedImage", () => {
     }
   });
 
-  it("changes its fingerprint when a script's bytes change, and only then", () => {
-    const before = synthImage(imageProps()).image.fingerprint;
-    expect(synthImage(imageProps({ tags: { team: "web" }, timeout: "30m" })).image.fingerprint).toBe(before);
+  it("changes its fingerprint when a script's bytes change, and only then", async () => {
+    const before = (await synthImage(imageProps())).image.fingerprint;
+    expect((await synthImage(imageProps({ tags: { team: "web" }, timeout: "30m" }))).image.fingerprint).toBe(before);
     writeFileSync(join(dir, "web.sh"), "#!/bin/sh\necho v2\n");
-    expect(synthImage(imageProps()).image.fingerprint).not.toBe(before);
+    expect((await synthImage(imageProps())).image.fingerprint).not.toBe(before);
   });
 
-  it("writes shell and template placeholders in scripts as text, not as Terraform interpolation", () => {
+  it("writes shell and template placeholders in scripts as text, not as Terraform interpolation", async () => {
     const inline = [`echo \${HOME} %{x}`];
-    const { json } = synthImage(imageProps({ provisioners: [{ type: "shell", inline }] }));
+    const { json } = await synthImage(imageProps({ provisioners: [{ type: "shell", inline }] }));
     const request = (only(parsed(json).resource.terraform_data) as { input: { request: string } }).input.request;
     expect(request).toContain("echo $${HOME} %%{x}");
   });
 
-  it("fails at synth naming the prop", () => {
-    expect(() => synthImage(imageProps({ template: "./web.pkr.hcl" }))).toThrow(
+  it("fails at synth naming the prop", async () => {
+    await expect(synthImage(imageProps({ template: "./web.pkr.hcl" }))).rejects.toThrow(
       /BakedImage '.*web': template: set only one of/,
     );
-    expect(() => synthImage(imageProps({ provisioners: [{ type: "shell", script: "missing.sh" }] }))).toThrow(
+    await expect(synthImage(imageProps({ provisioners: [{ type: "shell", script: "missing.sh" }] }))).rejects.toThrow(
       /BakedImage '.*web': provisioners\[0\]: file not found: .*missing\.sh/,
     );
     const ebs = { ...(imageProps().amazonEbs as object), instanceType: undefined, spotPrice: undefined };
-    expect(() => synthImage(imageProps({ amazonEbs: ebs as BakedImageProps["amazonEbs"] }))).toThrow(
+    await expect(synthImage(imageProps({ amazonEbs: ebs as BakedImageProps["amazonEbs"] }))).rejects.toThrow(
       /BakedImage '.*web': amazonEbs\.instanceType/,
     );
   });

@@ -85,7 +85,7 @@ describe.skipIf(problem)(
     const BAKE = "terraform_data.web_bake_0BCCFA55";
     const GROUP = "aws_autoscaling_group.web-fleet_group_BBA27FD0";
     let first: { image: string; group: string; targetGroup: string; listener: string };
-  let previousImage = "";
+    let previousImage = "";
 
     it("an interrupted bake (SIGINT to terraform) leaves nothing: the janitor removes what the killed kiln made", async () => {
       const file = join(project.dir, "scripts/web.sh");
