@@ -1,9 +1,18 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
+import { toolEnv } from "./test/fixtures/tool-env";
+
+// The node and engines scripts/setup.sh chose, also when vitest is started without `make`.
+Object.assign(process.env, toolEnv());
 
 /** Files that take several minutes: started first so they overlap the rest instead of trailing it. */
-const LONG_FILES = ["test/amazon-ebs/faults.test.ts", "test/cdktf/deploy.test.ts"];
+const LONG_FILES = [
+  "test/amazon-ebs/faults.test.ts",
+  "test/cdktf/deploy.test.ts",
+  "test/pulumi/engine.test.ts",
+  "test/pulumi/interrupt.test.ts",
+];
 
 /**
  * Without a results cache (a fresh CI clone) vitest orders files by size, which put the fault matrix

@@ -4,7 +4,7 @@
  */
 export type { Artifact } from "./engine/artifact";
 export type { BuildOptions, BuildOutcome, BuildResult } from "./engine/build";
-export { BuildFailedError, build, fingerprint, prepareAll } from "./engine/build";
+export { BuildFailedError, build, fingerprint, PreparedBuilds, prepare, prepareAll } from "./engine/build";
 export { destroyArtifact } from "./engine/destroy";
 export type { ConfigProblem, SourceLocation } from "./engine/errors";
 export {

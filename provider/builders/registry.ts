@@ -1,19 +1,53 @@
-import { lazyRegistry } from "../util/lazy-registry";
-import { nullBuilder } from "./null";
-import type { ArtifactDestroyer, Builder } from "./types";
+import { KilnError } from "../engine/errors";
+import { lazyRegistry, type Registry } from "../util/lazy-registry";
+import { amazonEbsDescriptor } from "./amazon-ebs/descriptor";
+import { nullDescriptor } from "./null";
+import type { Builder, BuilderDescriptor } from "./types";
 
 // biome-ignore lint/suspicious/noExplicitAny: each builder has its own config and state types
+type AnyDescriptor = BuilderDescriptor<any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: each builder has its own config and state types
 type AnyBuilder = Builder<any, any>;
-// Loaded on first use: the AWS SDK costs a fifth of a second at start-up.
-const amazonEbs = () => import("./amazon-ebs");
 
-/** Builders by Packer type name. */
-export const builders = lazyRegistry<AnyBuilder>({
-  null: () => nullBuilder,
-  "amazon-ebs": async () => (await amazonEbs()).amazonEbsBuilder,
-});
+/**
+ * Every builder, by Packer type name: adding one is its folder (a descriptor) and one line here. Front
+ * ends (the engine, the Pulumi resource, the janitor, `kiln cleanup`, the generator) read only this.
+ */
+export const BUILDERS = {
+  null: nullDescriptor,
+  "amazon-ebs": amazonEbsDescriptor,
+} as const satisfies Record<string, AnyDescriptor>;
 
-/** How to delete an artifact, by the builder type that made it (absent: nothing to delete). */
-export const destroyers = lazyRegistry<ArtifactDestroyer>({
-  "amazon-ebs": async () => (await amazonEbs()).destroyEbsArtifact,
-});
+export type BuilderType = keyof typeof BUILDERS;
+export const builderTypes: readonly BuilderType[] = Object.keys(BUILDERS).filter(isBuilderType);
+
+export function isBuilderType(type: string): type is BuilderType {
+  return Object.hasOwn(BUILDERS, type);
+}
+
+function unknownBuilder(type: string): KilnError {
+  return new KilnError("UNKNOWN_BUILDER", `unknown builder type "${type}" (Kiln knows ${builderTypes.join(", ")})`);
+}
+
+/** The descriptor of a builder type; throws for a type Kiln does not know (never a silent default). */
+export function builderDescriptor(type: string): AnyDescriptor {
+  if (!isBuilderType(type)) throw unknownBuilder(type);
+  return BUILDERS[type];
+}
+
+/** A builder with its runtime parts (steps, destroyer, image store, leftovers cleanup), loaded once. */
+export async function loadBuilder(type: string): Promise<AnyBuilder> {
+  const builder = await builders.get(type);
+  if (!builder) throw unknownBuilder(type);
+  return builder;
+}
+
+/** Loaded builders (descriptor and runtime together), by type: what the engine runs. */
+export const builders: Registry<AnyBuilder> = lazyRegistry<AnyBuilder>(
+  Object.fromEntries(
+    Object.entries(BUILDERS).map(([type, descriptor]: [string, AnyDescriptor]) => [
+      type,
+      async () => ({ ...descriptor, ...(await descriptor.load()) }),
+    ]),
+  ),
+);

@@ -1,8 +1,11 @@
-import { CancelledError } from "../engine/errors";
+import { loadBuilder } from "../builders/registry";
+import { CancelledError, KilnError } from "../engine/errors";
 import { reportError } from "./exit";
 
 export interface CleanupCliOptions {
   readonly buildId: string;
+  /** Builder type of the killed build. @default "amazon-ebs" */
+  readonly builder?: string;
   readonly region: string[];
   readonly endpoint?: string;
   readonly profile?: string;
@@ -10,17 +13,21 @@ export interface CleanupCliOptions {
 
 /**
  * `kiln cleanup`: removes what a build that was killed outright (SIGKILL, a lost machine) left in AWS,
- * found by the `kiln:build-id` tag every temporary resource carries. Safe to repeat.
+ * found by the `kiln:build-id` tag every temporary resource carries, with the builder's own leftovers
+ * cleanup (its descriptor's). Safe to repeat.
  */
 export async function runCleanupCommand(opts: CleanupCliOptions): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort(new CancelledError("interrupted"));
   process.once("SIGINT", onSignal);
   try {
-    const { cleanupLeftovers } = await import("../builders/amazon-ebs/cleanup");
+    const builderType = opts.builder ?? "amazon-ebs";
+    const { leftovers } = await loadBuilder(builderType);
+    if (!leftovers)
+      throw new KilnError("NO_LEFTOVER_CLEANUP", `builder ${builderType} leaves nothing behind: nothing to clean up`);
     let removed = 0;
     for (const region of opts.region) {
-      const report = await cleanupLeftovers({
+      const report = await leftovers({
         buildId: opts.buildId,
         region,
         config: { region, custom_endpoint_ec2: opts.endpoint, profile: opts.profile },
@@ -31,9 +38,8 @@ export async function runCleanupCommand(opts: CleanupCliOptions): Promise<number
         },
       });
       for (const [kind, ids] of Object.entries(report)) {
-        for (const id of ids as string[])
-          process.stdout.write(`--> ${region}: removed ${kind.replace(/s$/, "")} ${id}\n`);
-        removed += (ids as string[]).length;
+        for (const id of ids) process.stdout.write(`--> ${region}: removed ${kind.replace(/s$/, "")} ${id}\n`);
+        removed += ids.length;
       }
     }
     process.stdout.write(`${removed} resource(s) of build ${opts.buildId} removed in ${opts.region.join(", ")}.\n`);

@@ -99,7 +99,7 @@ interface HeldImageContext {
   readonly type: string;
   readonly name: string;
   readonly config: Record<string, unknown>;
-  readonly regions: string[];
+  readonly regions: readonly string[];
   readonly buildName: string;
   readonly owner: string;
   readonly retainOnDelete?: boolean;
@@ -119,7 +119,7 @@ async function heldImage(request: ImageRequest, args: ResolvedArgs): Promise<Hel
 }
 
 async function release(held: HeldImageContext, holder: string, signal: AbortSignal): Promise<void> {
-  const artifact = await imageStore(held.type).find(
+  const artifact = await (await imageStore(held.type)).find(
     {
       config: held.config,
       holder: { key: holder, owner: held.owner },
@@ -152,7 +152,7 @@ async function release(held: HeldImageContext, holder: string, signal: AbortSign
  * goes at the next deploy, or at destroy; one still serving (after a rolled-back deploy) stays.
  */
 async function sweep(held: HeldImageContext, keep: string | undefined, signal: AbortSignal): Promise<void> {
-  const stale = await imageStore(held.type).unusedHolders(
+  const stale = await (await imageStore(held.type)).unusedHolders(
     { config: held.config, owner: held.owner, regions: held.regions, keep },
     signal,
   );

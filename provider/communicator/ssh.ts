@@ -6,12 +6,14 @@ import { abortReason, raceAbort, sleep, throwIfAborted } from "../engine/abort";
 import type { MachineAccess } from "../engine/context";
 import { errorMessage, formatMs, isCancellation, KilnError, TimeoutError } from "../engine/errors";
 import type { CommunicatorConfig } from "./config";
+import { walkLocalTree } from "./local-tree";
 import { SshConnector, type SshLink } from "./ssh-connect";
 import { SshError } from "./ssh-errors";
 import { ChannelNotOpened, runCommand, superviseCommand } from "./ssh-exec";
 import { AgentUnavailable, CommandSession } from "./ssh-session";
 import { resolveSshSettings, type SshSettings } from "./ssh-settings";
 import { SftpSession } from "./ssh-sftp";
+import { tarUpload } from "./ssh-tar";
 import type { Communicator, ExecOptions, ExecResult, RemoveOptions, TransferOptions } from "./types";
 
 export { SshAuthError, SshError, SshTimeoutError } from "./ssh-errors";
@@ -74,6 +76,8 @@ interface LinkResources {
   agentUnavailable?: boolean;
   sftp?: SftpSession;
   sftpOpening?: Promise<SftpSession>;
+  /** The target has no GNU tar: directories upload over SFTP. */
+  tarUnavailable?: boolean;
 }
 
 export class SshCommunicator implements Communicator {
@@ -137,10 +141,24 @@ export class SshCommunicator implements Communicator {
     );
   }
 
-  uploadDir(localDir: string, remoteDir: string, options: TransferOptions): Promise<void> {
-    return this.#sftp(`upload ${localDir}/ to ${remoteDir}`, options.signal, (sftp) =>
-      sftp.putTree(localDir, remoteDir),
-    );
+  /** As one tar stream when the target has GNU tar (ssh-tar.ts), file by file over SFTP otherwise. */
+  async uploadDir(localDir: string, remoteDir: string, options: TransferOptions): Promise<void> {
+    const what = `upload ${localDir}/ to ${remoteDir}`;
+    const { signal } = options;
+    throwIfAborted(signal);
+    const link = await this.#live(signal);
+    const res = this.#resourcesOf(link);
+    if (!res.tarUnavailable) {
+      try {
+        const tree = await walkLocalTree(localDir);
+        if (await tarUpload(link.client, tree.entries, remoteDir, tree.mode, signal)) return;
+      } catch (error) {
+        throw this.#transferError(what, signal, error);
+      }
+      res.tarUnavailable = true;
+      this.#log(`${this.endpoint} has no GNU tar: directories upload file by file over SFTP`);
+    }
+    await this.#sftp(what, signal, (sftp) => sftp.putTree(localDir, remoteDir));
   }
 
   download(remotePath: string, localPath: string, options: TransferOptions): Promise<void> {
@@ -293,12 +311,17 @@ export class SshCommunicator implements Communicator {
       }
       await session.use(signal, work);
     } catch (error) {
-      if (signal.aborted) throw abortReason(signal);
-      if (error instanceof KilnError) throw error;
-      throw new SshError(this.endpoint, `${what}: ${errorMessage(error)}`, { cause: error });
+      throw this.#transferError(what, signal, error);
     } finally {
       own?.close();
     }
+  }
+
+  /** A failed transfer's error: the cancellation as such, otherwise naming the transfer and the endpoint. */
+  #transferError(what: string, signal: AbortSignal, error: unknown): unknown {
+    if (signal.aborted) return abortReason(signal);
+    if (error instanceof KilnError) return error;
+    return new SshError(this.endpoint, `${what}: ${errorMessage(error)}`, { cause: error });
   }
 
   /** The connection's SFTP session (opened if there is none yet), or undefined while another caller opens it. */

@@ -74,15 +74,30 @@ export class BuildFailedError extends KilnError {
   }
 }
 
+/** Build definitions validated once, to hand to `build()` and `fingerprint()` so they do not validate again. */
+export class PreparedBuilds {
+  constructor(readonly builds: readonly PreparedBuild[]) {}
+}
+
+/** Validates build definitions for a later `build()` (an operation that also needs their secrets, say). */
+export async function prepare(
+  spec: BuildSpec | readonly BuildSpec[],
+  options: Pick<BuildOptions, "only" | "except"> = {},
+): Promise<PreparedBuilds> {
+  return new PreparedBuilds(await prepareAll(Array.isArray(spec) ? spec : [spec as BuildSpec], options));
+}
+
 /**
- * Runs a build: validates the whole spec first (nothing is created when it is wrong), then builds each
+ * Runs a build: validates the whole spec first (unless given it prepared) (nothing is created when it is wrong), then builds each
  * source — in parallel up to `parallelBuilds` — through builder setup, connect, provisioners and capture,
  * then its post-processors. Resolves with every artifact; rejects with BuildFailedError when any failed.
  */
-export async function build(spec: BuildSpec | readonly BuildSpec[], options: BuildOptions = {}): Promise<BuildResult> {
-  const specs: readonly BuildSpec[] = Array.isArray(spec) ? spec : [spec as BuildSpec];
+export async function build(
+  spec: BuildSpec | readonly BuildSpec[] | PreparedBuilds,
+  options: BuildOptions = {},
+): Promise<BuildResult> {
   // Validate every build block before any of them starts, so a typo in one creates nothing anywhere.
-  const prepared = await prepareAll(specs, options);
+  const prepared = spec instanceof PreparedBuilds ? spec.builds : (await prepare(spec, options)).builds;
   const runUuid = options.runUuid ?? randomUUID();
   const redact = makeRedactor(prepared.flatMap((p) => p.secrets));
   const limit = pLimit(
@@ -128,11 +143,12 @@ export async function prepareAll(
 
 /** Fingerprints of every source's build, by build name, without running anything. */
 export async function fingerprint(
-  spec: BuildSpec | readonly BuildSpec[],
+  spec: BuildSpec | readonly BuildSpec[] | PreparedBuilds,
   options: Pick<BuildOptions, "only" | "except" | "fingerprintExclude"> = {},
 ) {
   const out: Record<string, string> = {};
-  for (const prepared of await prepareAll(Array.isArray(spec) ? spec : [spec as BuildSpec], options)) {
+  const builds = spec instanceof PreparedBuilds ? spec.builds : (await prepare(spec, options)).builds;
+  for (const prepared of builds) {
     for (const source of prepared.sources) {
       out[source.buildName] = await fingerprintSource(prepared, source, options.fingerprintExclude);
     }

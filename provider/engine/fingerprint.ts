@@ -1,31 +1,42 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { connectionOnlyFields, sensitiveCommunicatorFields } from "../communicator/config";
 import type { PreparedBuild, PreparedSource } from "../spec/prepare";
 import { selectedBy } from "../spec/prepare";
+import { FileHashCache } from "./hash-cache";
+
+/** Entries of one directory hashed at once: their stats (and, on a miss, reads) overlap. */
+const FILES_IN_PARALLEL = 32;
+
+let processCache: FileHashCache | undefined;
+
+/** The machine's hash cache (see hash-cache.ts), shared by every fingerprint this process computes. */
+export function sharedHashCache(): FileHashCache {
+  processCache ??= new FileHashCache();
+  return processCache;
+}
 
 /**
  * The content fingerprint of one source's build: its builder config and every provisioner that applies
  * to it, plus the bytes of every local file they upload or run. Same inputs, same fingerprint — on any
  * machine, since paths are taken relative to the template directory. Post-processors, connection settings
- * and the builder's `fingerprintExclude` are left out, so editing them does not force a rebake; callers
+ * and the builder's `notContent` are left out, so editing them does not force a rebake; callers
  * that manage more fields themselves (the Pulumi resource re-tags in place) name them in `extraExclude`.
  */
 export async function fingerprintSource(
   build: PreparedBuild,
   source: PreparedSource,
   extraExclude: readonly string[] = [],
+  hashes: FileHashCache = sharedHashCache(),
 ): Promise<string> {
   // Secrets stay out too: the fingerprint is written to image tags, and a hash of a short password is
   // a password.
   const excluded = new Set([
     ...connectionOnlyFields,
     ...sensitiveCommunicatorFields,
-    ...(source.builder.sensitiveFields ?? []),
-    ...(source.builder.fingerprintExclude ?? []),
+    ...source.builder.sensitiveFields,
+    ...source.builder.notContent,
     ...extraExclude,
   ]);
   const builderConfig = Object.fromEntries(Object.entries(source.spec.config).filter(([key]) => !excluded.has(key)));
@@ -33,11 +44,12 @@ export async function fingerprintSource(
     selectedBy({ buildName: source.buildName, spec: source.spec }, p.spec.only, p.spec.except),
   );
   const localFiles = [
-    ...(source.builder.localInputs?.(source.config, build.baseDir) ?? []),
+    ...source.builder.localInputs(source.config, build.baseDir),
     ...applicable.flatMap((p) => p.plugin.localInputs(p.config, build.baseDir)),
   ];
   const fileHashes: [string, string][] = [];
-  for (const path of localFiles) fileHashes.push(...(await hashTree(path, build.baseDir)));
+  for (const path of localFiles) fileHashes.push(...(await hashTree(path, build.baseDir, hashes)));
+  await hashes.save();
 
   const content = {
     builder: source.spec.type,
@@ -49,19 +61,23 @@ export async function fingerprintSource(
 }
 
 /** Hashes a file, or every file under a directory in a stable order, as [relative path, sha256] pairs. */
-async function hashTree(path: string, baseDir: string): Promise<[string, string][]> {
+async function hashTree(path: string, baseDir: string, hashes: FileHashCache): Promise<[string, string][]> {
   const info = await stat(path);
-  if (!info.isDirectory()) return [[relative(baseDir, path), await hashFile(path)]];
-  const entries = (await readdir(path)).sort();
+  if (!info.isDirectory()) return [[relative(baseDir, path), await hashes.hash(path)]];
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   const out: [string, string][] = [];
-  for (const entry of entries) out.push(...(await hashTree(join(path, entry), baseDir)));
+  for (let i = 0; i < entries.length; i += FILES_IN_PARALLEL) {
+    const batch = entries.slice(i, i + FILES_IN_PARALLEL).map(async (entry) => {
+      const full = join(path, entry.name);
+      // A plain file needs no stat of its own here; a symlink may lead to a directory.
+      if (entry.isFile()) return [[relative(baseDir, full), await hashes.hash(full)]] as [string, string][];
+      return hashTree(full, baseDir, hashes);
+    });
+    for (const pairs of await Promise.all(batch)) out.push(...pairs);
+  }
   return out;
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(path), hash);
-  return hash.digest("hex");
 }
 
 /** JSON with object keys sorted at every level, so equal values always serialise the same. */

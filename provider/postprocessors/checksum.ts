@@ -4,18 +4,22 @@ import { appendFile, mkdir } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
-import { resolvePath } from "../spec/prepare";
+import { resolvePath } from "../util/paths";
 import { renderCommandTemplate } from "../util/shell";
 import type { PostProcessor } from "./types";
 
 const checksumTypes = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"] as const;
 
 const checksumSchema = z.strictObject({
-  /** @default ["md5"] */
-  checksum_types: z.array(z.enum(checksumTypes)).min(1).optional(),
-  /** @default "packer_{{.BuildName}}_{{.BuilderType}}_{{.ChecksumType}}.checksum" */
-  output: z.string().min(1).optional(),
-  keep_input_artifact: z.boolean().optional(),
+  checksum_types: z.array(z.enum(checksumTypes)).min(1).optional().describe('Hash algorithms. @default ["md5"]'),
+  output: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Checksum file path template. @default "packer_{{.BuildName}}_{{.BuilderType}}_{{.ChecksumType}}.checksum"',
+    ),
+  keep_input_artifact: z.boolean().optional().describe("Keep the input artifact. @default true"),
 });
 export type ChecksumConfig = z.infer<typeof checksumSchema>;
 

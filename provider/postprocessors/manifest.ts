@@ -2,18 +2,15 @@ import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { z } from "zod";
 import { redactValue } from "../engine/redact";
-import { resolvePath } from "../spec/prepare";
 import { goJsonIndent } from "../util/go-json";
+import { resolvePath } from "../util/paths";
 import type { PostProcessor } from "./types";
 
 const manifestSchema = z.strictObject({
-  /** @default "packer-manifest.json" */
-  output: z.string().min(1).optional(),
-  /** Record file names without their directories. @default false */
-  strip_path: z.boolean().optional(),
-  /** Leave out `build_time`. @default false */
-  strip_time: z.boolean().optional(),
-  custom_data: z.record(z.string(), z.string()).optional(),
+  output: z.string().min(1).optional().describe('File the manifest is written to. @default "packer-manifest.json"'),
+  strip_path: z.boolean().optional().describe("Record file names without their directories. @default false"),
+  strip_time: z.boolean().optional().describe("Leave out `build_time`. @default false"),
+  custom_data: z.record(z.string(), z.string()).optional().describe("Extra key/value pairs recorded with the build."),
 });
 export type ManifestConfig = z.infer<typeof manifestSchema>;
 

@@ -12,7 +12,10 @@ import type { PostProcessor } from "./types";
 /** Packer's `shell-local` post-processor: runs local commands after the build, artifact unchanged. */
 export const shellLocalPostProcessor: PostProcessor<ShellLocalConfig> = {
   type: "shell-local",
-  schema: z.strictObject({ ...shellLocalShape, keep_input_artifact: z.boolean().optional() }),
+  schema: z.strictObject({
+    ...shellLocalShape,
+    keep_input_artifact: z.boolean().optional().describe("Keep the input artifact. @default true"),
+  }),
   check: checkShellLocal,
   localInputs: shellLocalInputs,
   async run(config, artifact, context, signal) {

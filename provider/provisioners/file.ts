@@ -1,22 +1,27 @@
 import { stat } from "node:fs/promises";
 import { basename, join, posix } from "node:path";
 import { z } from "zod";
-import { resolvePath } from "../spec/prepare";
+import { resolvePath } from "../util/paths";
 import { shellQuote } from "../util/shell";
 import { requireCommunicator } from "./remote";
 import type { Provisioner } from "./types";
 
 const fileSchema = z.strictObject({
-  /** Local file or directory (upload), or remote path (download). A trailing `/` on a directory copies its contents. */
-  source: z.string().min(1).optional(),
-  sources: z.array(z.string().min(1)).optional(),
-  /** Literal file content to upload, in place of `source`. */
-  content: z.string().optional(),
-  destination: z.string().min(1),
-  /** @default "upload" */
-  direction: z.enum(["upload", "download"]).optional(),
-  /** The source is created during the build, so it is not checked before the build starts. @default false */
-  generated: z.boolean().optional(),
+  source: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Local file or directory (upload), or remote path (download). A trailing `/` on a directory copies its contents.",
+    ),
+  sources: z.array(z.string().min(1)).optional().describe("Several local files or directories."),
+  content: z.string().optional().describe("Literal file content to upload, in place of `source`."),
+  destination: z.string().min(1).describe("Path on the machine (or locally, for downloads)."),
+  direction: z.enum(["upload", "download"]).optional().describe('Copy to the machine or from it. @default "upload"'),
+  generated: z
+    .boolean()
+    .optional()
+    .describe("The source is created during the build, so it is not checked before the build starts. @default false"),
 });
 export type FileConfig = z.infer<typeof fileSchema>;
 

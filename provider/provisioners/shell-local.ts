@@ -2,27 +2,29 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { resolvePath } from "../spec/prepare";
 import { runLocal } from "../util/local-exec";
+import { resolvePath } from "../util/paths";
 import { environmentPairs, renderCommandTemplate, shellQuote } from "../util/shell";
 
 /** Fields shared by the shell-local provisioner and post-processor, with Packer's names. */
 export const shellLocalShape = {
-  /** One command, run with `/bin/sh -c`. */
-  command: z.string().min(1).optional(),
-  inline: z.array(z.string()).optional(),
-  script: z.string().min(1).optional(),
-  scripts: z.array(z.string().min(1)).optional(),
-  environment_vars: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  /** @default ["/bin/sh", "-c", "{{.Vars}} {{.Script}}"] */
-  execute_command: z.array(z.string()).min(1).optional(),
-  /** @default "/bin/sh -e" */
-  inline_shebang: z.string().min(1).optional(),
-  /** @default [0] */
-  valid_exit_codes: z.array(z.number().int()).optional(),
-  /** Run only on these OSes (`linux`, `darwin`…); elsewhere the step is skipped. */
-  only_on: z.array(z.string()).optional(),
+  command: z.string().min(1).optional().describe("One command, run with `/bin/sh -c`."),
+  inline: z.array(z.string()).optional().describe("Commands, run as one script."),
+  script: z.string().min(1).optional().describe("A local script to run."),
+  scripts: z.array(z.string().min(1)).optional().describe("Local scripts to run in order."),
+  environment_vars: z.array(z.string()).optional().describe("`KEY=value` entries."),
+  env: z.record(z.string(), z.string()).optional().describe("Environment variables by name."),
+  execute_command: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .describe('How the script is run. @default ["/bin/sh", "-c", "{{.Vars}} {{.Script}}"]'),
+  inline_shebang: z.string().min(1).optional().describe('Interpreter line of the inline script. @default "/bin/sh -e"'),
+  valid_exit_codes: z.array(z.number().int()).optional().describe("Exit codes that count as success. @default [0]"),
+  only_on: z
+    .array(z.string())
+    .optional()
+    .describe("Run only on these OSes (`linux`, `darwin`…); elsewhere the step is skipped."),
 } as const;
 
 const shellLocalSchema = z.strictObject(shellLocalShape);

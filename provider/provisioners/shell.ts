@@ -2,37 +2,35 @@ import { randomInt } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { posix } from "node:path";
 import { z } from "zod";
-import { resolvePath } from "../spec/prepare";
+import { resolvePath } from "../util/paths";
 import { environmentPairs, renderCommandTemplate, shellQuote } from "../util/shell";
 import { requireCommunicator, runRemote } from "./remote";
 import type { ProvisionContext, Provisioner } from "./types";
 
 const shellSchema = z.strictObject({
-  /** Commands, uploaded as one script and run with `inline_shebang`. */
-  inline: z.array(z.string()).optional(),
-  /** A local script to upload and run. */
-  script: z.string().min(1).optional(),
-  /** Local scripts, run in order. */
-  scripts: z.array(z.string().min(1)).optional(),
-  /** `KEY=value` entries exported to the scripts. */
-  environment_vars: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  /** @default "chmod +x {{.Path}}; {{.Vars}} {{.Path}}" */
-  execute_command: z.string().min(1).optional(),
-  /** @default "/bin/sh -e" */
-  inline_shebang: z.string().min(1).optional(),
-  /** @default "/tmp" */
-  remote_folder: z.string().min(1).optional(),
-  /** @default "script_<random>.sh" */
-  remote_file: z.string().min(1).optional(),
-  /** Overrides remote_folder/remote_file together. */
-  remote_path: z.string().min(1).optional(),
-  /** The script reboots the machine: a dropped connection is success, and the next step reconnects. */
-  expect_disconnect: z.boolean().optional(),
-  /** @default [0] */
-  valid_exit_codes: z.array(z.number().int()).optional(),
-  /** Leave the uploaded script on the machine. @default false */
-  skip_clean: z.boolean().optional(),
+  inline: z.array(z.string()).optional().describe("Commands, uploaded as one script and run with `inline_shebang`."),
+  script: z.string().min(1).optional().describe("A local script to upload and run."),
+  scripts: z.array(z.string().min(1)).optional().describe("Local scripts, run in order."),
+  environment_vars: z.array(z.string()).optional().describe("`KEY=value` entries exported to the scripts."),
+  env: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("Environment variables by name; a secret value is redacted from the output."),
+  execute_command: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('How the script is run. @default "chmod +x {{.Path}}; {{.Vars}} {{.Path}}"'),
+  inline_shebang: z.string().min(1).optional().describe('Interpreter line of the inline script. @default "/bin/sh -e"'),
+  remote_folder: z.string().min(1).optional().describe('Folder the scripts are uploaded to. @default "/tmp"'),
+  remote_file: z.string().min(1).optional().describe('File name of the uploaded script. @default "script_<random>.sh"'),
+  remote_path: z.string().min(1).optional().describe("Overrides remote_folder/remote_file together."),
+  expect_disconnect: z
+    .boolean()
+    .optional()
+    .describe("The script reboots the machine: a dropped connection is success, and the next step reconnects."),
+  valid_exit_codes: z.array(z.number().int()).optional().describe("Exit codes that count as success. @default [0]"),
+  skip_clean: z.boolean().optional().describe("Leave the uploaded script on the machine. @default false"),
 });
 export type ShellConfig = z.infer<typeof shellSchema>;
 

@@ -1,10 +1,10 @@
-import { EBS_ACCESS_FIELDS, EBS_LABEL_FIELDS } from "../builders/amazon-ebs/fields";
+import { builderDescriptor } from "../builders/registry";
 import { connectionOnlyFields } from "../communicator/config";
 
 /**
- * What the BakedImage resource needs to know about each builder beyond the engine's plugin interface:
- * which args key selects it, which fields name and tag the image, and which fields do not change what
- * is in the image (left out of the fingerprint, so editing them updates in place instead of rebaking).
+ * What the BakedImage resource reads from a builder's descriptor: which fields name and tag the image,
+ * and which fields do not change what is in the image (left out of the fingerprint, so editing them
+ * updates in place instead of rebaking).
  */
 export interface BuilderTraits {
   /** Packer builder type. */
@@ -20,23 +20,16 @@ export interface BuilderTraits {
 /** How Kiln reaches the machine: never content, whatever the builder. */
 const COMMUNICATOR_ONLY = [...connectionOnlyFields, "communicator"];
 
-const AMAZON_EBS: BuilderTraits = {
-  type: "amazon-ebs",
-  nameField: "ami_name",
-  tagFields: { image: "tags", snapshots: "snapshot_tags" },
-  // Labels too: the name carries a per-bake suffix (the inline form replaces on `amiName` edits itself),
-  // and update re-applies tags in place.
-  notContent: [...COMMUNICATOR_ONLY, ...EBS_ACCESS_FIELDS, ...EBS_LABEL_FIELDS],
-};
-
-const NULL: BuilderTraits = { type: "null", notContent: COMMUNICATOR_ONLY };
-
-const TRAITS: Readonly<Record<string, BuilderTraits>> = { "amazon-ebs": AMAZON_EBS, null: NULL };
-
-/** The inline form's builder keys (`amazonEbs: {...}`) and the builder type each selects. */
-export const INLINE_BUILDERS = { amazonEbs: "amazon-ebs" } as const;
-export type InlineBuilderKey = keyof typeof INLINE_BUILDERS;
-
+/** The traits of a builder type; throws for a type Kiln does not know. */
 export function traitsOf(type: string): BuilderTraits {
-  return TRAITS[type] ?? { type, notContent: COMMUNICATOR_ONLY };
+  const { notContent, labels } = builderDescriptor(type);
+  return {
+    type,
+    nameField: labels?.nameField,
+    tagFields: labels?.tagFields,
+    // Labels too: the name carries a per-bake suffix, and update re-applies tags in place.
+    notContent: [...COMMUNICATOR_ONLY, ...notContent, ...(labels?.fields ?? [])],
+  };
 }
+
+export { INLINE_BUILDERS, type InlineBuilderKey } from "../generated/pulumi-args";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Artifact } from "../engine/artifact";
-import { BuildFailedError, type BuildOutcome, build, prepareAll } from "../engine/build";
+import { BuildFailedError, type BuildOutcome, build, prepare } from "../engine/build";
 import { destroyArtifact } from "../engine/destroy";
 import { CleanupError, errorMessage } from "../engine/errors";
 import type { EventSink } from "../engine/events";
@@ -47,7 +47,9 @@ export async function createImage(
   options: CreateOptions = {},
 ): Promise<{ id: string; outs: BakedImageOutputs }> {
   const image = withUniqueName(await imageSpec(inputs));
-  const redact = makeRedactor((await prepareAll([image.spec])).flatMap((p) => p.secrets));
+  // Loaded and validated once for the whole operation: the build runs the prepared definition.
+  const prepared = await prepare(image.spec);
+  const redact = makeRedactor(prepared.builds.flatMap((p) => p.secrets));
   const holder: Holder = {
     key: options.holderKey ?? randomUUID().replaceAll("-", "").slice(0, 16),
     owner: inputs.owner,
@@ -58,7 +60,7 @@ export async function createImage(
   let outcome: BuildOutcome;
   let runUuid: string;
   try {
-    const result = await build(image.spec, {
+    const result = await build(prepared, {
       signal,
       onEvent: guard.watch(consoleSink(write)),
       force: !inputs.reuse,
@@ -76,7 +78,7 @@ export async function createImage(
 
   const artifact = outcome.artifacts[0] as Artifact;
   try {
-    await imageStore(image.source.type).hold({ artifact, config }, holder, { baked: !outcome.reused }, signal);
+    await (await imageStore(image.source.type)).hold({ artifact, config }, holder, { baked: !outcome.reused }, signal);
   } catch (error) {
     await undo(outcome.reused ? [] : [artifact], image, inputs, holder, redact, write, error);
     guard.done(error);

@@ -23,7 +23,7 @@ export async function deleteImage(props: HeldImage, { signal, write }: Operation
   if (!props.artifact || !props.source) return;
   const target = { artifact: props.artifact, config: props.source.config };
   const what = `${props.buildName}: ${props.artifactId || props.artifact.id}`;
-  const release = await imageStore(props.source.type).release(
+  const release = await (await imageStore(props.source.type)).release(
     target,
     { key: props.holder, owner: props.owner },
     signal,

@@ -1,10 +1,12 @@
+import { isBuilderType } from "../builders/registry";
 import { fingerprint } from "../engine/build";
 import { traitsOf } from "./builders";
 import { buildNameOf, type ImageSpec } from "./to-spec";
 
 /** Config fields the resource handles itself, left out of the engine's fingerprint for this builder. */
 export function fingerprintExcludeFor(image: ImageSpec): readonly string[] {
-  return traitsOf(image.source.type).notContent;
+  // An unknown type gets no exclusions here: validating the spec, next, fails naming its file and line.
+  return isBuilderType(image.source.type) ? traitsOf(image.source.type).notContent : [];
 }
 
 /**

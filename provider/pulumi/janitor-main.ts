@@ -3,8 +3,8 @@
  * before the end means the provider cleaned up itself; otherwise it died first, and this removes what
  * its builds left: instances, launch templates, AMIs and snapshots, volumes, security groups, key pairs.
  */
-import { cleanupLeftovers } from "../builders/amazon-ebs/cleanup";
-import { errorMessage } from "../engine/errors";
+import { loadBuilder } from "../builders/registry";
+import { errorMessage, KilnError } from "../engine/errors";
 import type { JanitorPlan } from "./janitor";
 
 const CLEANUP_TIMEOUT_MS = 30 * 60_000;
@@ -26,12 +26,14 @@ async function main(): Promise<void> {
   log(
     `the provider ended before its cleanup finished; removing what ${plan.buildIds.join(", ")} left in ${plan.regions.join(", ")}`,
   );
+  const { leftovers } = await loadBuilder(plan.builderType);
+  if (!leftovers) throw new KilnError("NO_LEFTOVER_CLEANUP", `builder ${plan.builderType} has no leftovers cleanup`);
   const signal = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
   let failed = false;
   for (const buildId of plan.buildIds) {
     for (const region of plan.regions) {
       try {
-        const report = await cleanupLeftovers({
+        const report = await leftovers({
           buildId,
           region,
           config: plan.config,

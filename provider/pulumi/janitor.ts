@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
-import { imageRegions } from "../builders/amazon-ebs/config";
+import { builderDescriptor } from "../builders/registry";
 import type { SourceSpec } from "../spec/types";
 
 /** What the janitor removes: every resource tagged with one of the build IDs, in every region. */
@@ -21,20 +21,19 @@ export interface Janitor {
   release(): void;
 }
 
-/** Builders whose leftovers the janitor knows how to find by build ID; undefined for the others. */
+/**
+ * What the janitor would remove for these builds, as the builder's descriptor declares it; undefined when
+ * the builder leaves nothing behind (`null`) or the config names no region. Throws for an unknown type.
+ */
 export function janitorPlan(source: SourceSpec, buildIds: readonly string[]): JanitorPlan | undefined {
   const regions = sourceRegions(source);
   if (!buildIds.length || !regions.length) return undefined;
   return { builderType: source.type, buildIds, regions, config: source.config };
 }
 
-/** The regions an amazon-ebs source makes images in, build region first; empty for other builders. */
-export function sourceRegions(source: SourceSpec): string[] {
-  if (source.type !== "amazon-ebs" || typeof source.config.region !== "string") return [];
-  return imageRegions({
-    region: source.config.region,
-    ami_regions: Array.isArray(source.config.ami_regions) ? (source.config.ami_regions as string[]) : undefined,
-  });
+/** The regions a source makes images (and may leave resources) in, build region first; [] for `null`. */
+export function sourceRegions(source: SourceSpec): readonly string[] {
+  return builderDescriptor(source.type).leftoverRegions?.(source.config) ?? [];
 }
 
 /**

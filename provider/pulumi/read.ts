@@ -13,5 +13,5 @@ export async function readImage(
 ): Promise<{ id?: string; props?: BakedImageOutputs }> {
   if (!props?.artifact || !props.source) return { id, props };
   const target = { artifact: props.artifact, config: props.source.config };
-  return (await imageStore(props.source.type).exists(target, signal)) ? { id, props } : {};
+  return (await (await imageStore(props.source.type)).exists(target, signal)) ? { id, props } : {};
 }

@@ -22,7 +22,7 @@ export async function updateImage(
   // The image keeps the name it was made with.
   if (traits.nameField) config[traits.nameField] = olds.source.config[traits.nameField];
   const target = { artifact: olds.artifact, config };
-  const store = imageStore(image.source.type);
+  const store = await imageStore(image.source.type);
 
   if (traits.tagFields) {
     const change = {

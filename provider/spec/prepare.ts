@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute, resolve } from "node:path";
 import { builders } from "../builders/registry";
 import type { Builder } from "../builders/types";
 import { sensitiveCommunicatorFields } from "../communicator/config";
@@ -10,6 +9,7 @@ import type { PostProcessor } from "../postprocessors/types";
 import { provisioners } from "../provisioners/registry";
 import type { Provisioner } from "../provisioners/types";
 import { parseDuration } from "../util/duration";
+import { resolvePath } from "../util/paths";
 import { checkProblem, parseConfig } from "./problems";
 import type { BuildSpec, Located, PostProcessorSpec, ProvisionerSpec, SourceSpec } from "./types";
 
@@ -74,10 +74,10 @@ export async function prepareBuild(spec: BuildSpec): Promise<PreparedBuild> {
     const { config, problems: found } = parseConfig(builder.schema, source.config, block, source);
     problems.push(...found);
     if (!config) continue;
-    problems.push(...(builder.check?.(config) ?? []).map((p) => checkProblem(block, source, p)));
-    problems.push(...missingFiles(block, source, builder.localInputs?.(config, baseDir) ?? []));
+    problems.push(...builder.check(config).map((p) => checkProblem(block, source, p)));
+    problems.push(...missingFiles(block, source, builder.localInputs(config, baseDir)));
     problems.push(...missingKeyFiles(block, source, baseDir));
-    collectSecrets(source.config, [...sensitiveCommunicatorFields, ...(builder.sensitiveFields ?? [])], secrets);
+    collectSecrets(source.config, [...sensitiveCommunicatorFields, ...builder.sensitiveFields], secrets);
     const buildName = `${spec.name ? `${spec.name}.` : ""}${source.type}.${source.name}`;
     sources.push({ spec: source, buildName, builder, config: config as Record<string, unknown> });
   }
@@ -246,9 +246,4 @@ function matchName(pattern: string, name: string): boolean {
       .join(".*")}$`,
   );
   return re.test(name);
-}
-
-/** Resolves a path from the spec against the build's directory. */
-export function resolvePath(baseDir: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(baseDir, path);
 }

@@ -1,6 +1,6 @@
 /**
- * CDK Terrain: the cdktn-cli (Node ≥ 22.19) synthesizes an app whose App and stack come from `cdktn` and
- * whose constructs come from `kiln/cdktf`; Terraform applies it against moto: the image is baked in two
+ * CDK Terrain: the cdktn-cli (Node ≥ 22.19) synthesizes an app using `kiln/cdktf` (its App from `cdktf`,
+ * see cdktn-app/main.ts for why); Terraform applies it against moto: the image is baked in two
  * regions and a launch template launches from it in the same deploy; a second plan is empty; destroy
  * removes the image and its snapshots in both regions.
  */

@@ -20,7 +20,7 @@ import { findBuildInstances } from "./step-run-instance";
 import { buildIdFilter } from "./tags";
 
 /** What `cleanupLeftovers` removed, by kind. */
-export interface LeftoverReport {
+export type LeftoverReport = {
   instances: string[];
   launchTemplates: string[];
   images: string[];
@@ -28,7 +28,7 @@ export interface LeftoverReport {
   volumes: string[];
   securityGroups: string[];
   keyPairs: string[];
-}
+};
 
 export interface CleanupOptions {
   /** The `kiln:build-id` tag value of the build that was killed. */

@@ -10,26 +10,39 @@ const filterMap = z.record(z.string(), z.union([z.string(), z.array(z.string())]
 
 /** Credentials, region and endpoint: shared by the builder, `destroy`, `cleanup` and the `amazon-ami` data source. */
 export const awsAccessShape = {
-  /** Region the instance runs in and the AMI is created in. */
-  region: z.string().min(1),
-  /** With `secret_key`: static credentials. @default - the standard chain (env, profile, SSO, instance role) */
-  access_key: z.string().min(1).optional(),
-  secret_key: z.string().min(1).optional(),
-  /** Session token for temporary credentials. */
-  token: z.string().min(1).optional(),
-  /** Named profile from the shared config/credentials files. */
-  profile: z.string().min(1).optional(),
-  /** EC2 endpoint URL for every region (Packer's field); also honoured: AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL. */
-  custom_endpoint_ec2: z.url().optional(),
-  /** SDK attempts per API call after a throttling or transient error (Packer's `max_retries`). @default 10 */
-  max_retries: z.number().int().min(0).optional(),
-  /** Waiter settings; a fixed delay between polls and a cap on polls. @default - start at 1s, back off, per-waiter timeout */
+  region: z.string().min(1).describe("Region the instance runs in and the AMI is created in."),
+  access_key: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "With `secret_key`: static credentials. @default - the standard chain (env, profile, SSO, instance role)",
+    ),
+  secret_key: z.string().min(1).optional().describe("Secret access key, with `access_key`."),
+  token: z.string().min(1).optional().describe("Session token for temporary credentials."),
+  profile: z.string().min(1).optional().describe("Named profile from the shared config/credentials files."),
+  custom_endpoint_ec2: z
+    .url()
+    .optional()
+    .describe(
+      "EC2 endpoint URL for every region (Packer's field); also honoured: AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL.",
+    ),
+  max_retries: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("SDK attempts per API call after a throttling or transient error (Packer's `max_retries`). @default 10"),
   aws_polling: singleBlock(
     z.strictObject({
-      delay_seconds: z.number().int().min(1).optional(),
-      max_attempts: z.number().int().min(1).optional(),
+      delay_seconds: z.number().int().min(1).optional().describe("Seconds between polls."),
+      max_attempts: z.number().int().min(1).optional().describe("Polls before giving up."),
     }),
-  ).optional(),
+  )
+    .optional()
+    .describe(
+      "Waiter settings; a fixed delay between polls and a cap on polls. @default - start at 1s, back off, per-waiter timeout",
+    ),
 } as const;
 
 export const awsAccessSchema = z.object(awsAccessShape);
@@ -37,32 +50,41 @@ export type AwsAccessConfig = z.infer<typeof awsAccessSchema>;
 
 /** Packer's `source_ami_filter` / `data "amazon-ami"` selection. */
 export const amiFilterShape = {
-  filters: filterMap.optional(),
-  /** Account IDs or aliases (`amazon`, `self`); required, so a lookalike AMI from a stranger cannot match. */
-  owners: z.array(z.string().min(1)).min(1),
-  /** Take the newest when several match. @default false (several matches is an error) */
-  most_recent: z.boolean().optional(),
-  /** @default false */
-  include_deprecated: z.boolean().optional(),
+  filters: filterMap
+    .optional()
+    .describe('EC2 filters, e.g. `{ name: "ubuntu/images/*jammy*", "root-device-type": "ebs" }`.'),
+  owners: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe("Account IDs or aliases (`amazon`, `self`); required, so a lookalike AMI from a stranger cannot match."),
+  most_recent: z
+    .boolean()
+    .optional()
+    .describe("Take the newest when several match. @default false (several matches is an error)"),
+  include_deprecated: z.boolean().optional().describe("Match deprecated AMIs too. @default false"),
 } as const;
 export const amiFilterSchema = z.strictObject(amiFilterShape);
 export type AmiFilter = z.infer<typeof amiFilterSchema>;
 
 const blockDevice = z.strictObject({
-  device_name: z.string().min(1),
-  /** @default false */
-  delete_on_termination: z.boolean().optional(),
-  encrypted: z.boolean().optional(),
-  iops: z.number().int().positive().optional(),
-  kms_key_id: z.string().min(1).optional(),
-  /** Suppress a device the AMI maps. */
-  no_device: z.boolean().optional(),
-  snapshot_id: z.string().min(1).optional(),
-  throughput: z.number().int().positive().optional(),
-  virtual_name: z.string().min(1).optional(),
-  /** GiB. */
-  volume_size: z.number().int().positive().optional(),
-  volume_type: z.enum(["standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"]).optional(),
+  device_name: z.string().min(1).describe("Device name, e.g. `/dev/sda1`."),
+  delete_on_termination: z
+    .boolean()
+    .optional()
+    .describe("Delete the volume when the instance terminates. @default false"),
+  encrypted: z.boolean().optional().describe("Encrypt the volume."),
+  iops: z.number().int().positive().optional().describe("Provisioned IOPS (io1, io2, gp3)."),
+  kms_key_id: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("KMS key for `encrypt_boot`. @default - the account's default EBS key"),
+  no_device: z.boolean().optional().describe("Suppress a device the AMI maps."),
+  snapshot_id: z.string().min(1).optional().describe("Snapshot to create the volume from."),
+  throughput: z.number().int().positive().optional().describe("Throughput in MiB/s (gp3)."),
+  virtual_name: z.string().min(1).optional().describe("Instance store name (`ephemeral0`…)."),
+  volume_size: z.number().int().positive().optional().describe("GiB."),
+  volume_type: z.enum(["standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"]).optional().describe("EBS volume type."),
 });
 export type BlockDevice = z.infer<typeof blockDevice>;
 
@@ -74,120 +96,189 @@ export const ebsSchema = z.strictObject({
   ...awsAccessShape,
 
   // The image.
-  /** 3–128 characters: letters, digits, ( ) [ ] space . / - ' @ _ */
   ami_name: z
     .string()
     .min(3)
     .max(128)
-    .regex(AMI_NAME, "may contain only letters, digits, spaces and ( ) [ ] . / - ' @ _"),
-  ami_description: z.string().optional(),
-  /** Regions to copy the AMI to, in parallel. */
-  ami_regions: z.array(z.string().min(1)).optional(),
-  /** KMS key per copy region, for encrypted copies. */
-  region_kms_key_ids: tagMap.optional(),
-  /** Account IDs allowed to launch the AMI. */
-  ami_users: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit account ID")).optional(),
-  /** Only `all` (public). */
-  ami_groups: z.array(z.literal("all")).optional(),
-  ami_org_arns: z.array(z.string().min(1)).optional(),
-  ami_ou_arns: z.array(z.string().min(1)).optional(),
-  /** Tags on the AMI in every region. */
-  tags: tagMap.optional(),
-  /** Tags on the AMI's snapshots in every region. */
-  snapshot_tags: tagMap.optional(),
-  snapshot_users: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit account ID")).optional(),
-  snapshot_groups: z.array(z.literal("all")).optional(),
-  /** Replace an existing AMI with the same name (in the build region and every `ami_regions`). @default false */
-  force_deregister: z.boolean().optional(),
-  /** With `force_deregister`: delete the replaced AMI's snapshots too. @default false */
-  force_delete_snapshot: z.boolean().optional(),
-  /** Copy the image encrypted (then drop the unencrypted one). @default false */
-  encrypt_boot: z.boolean().optional(),
-  /** KMS key for `encrypt_boot`. @default - the account's default EBS key */
-  kms_key_id: z.string().min(1).optional(),
-  /** `v2.0`: instances launched from the AMI require IMDSv2. @default - unset (the launch decides) */
-  imds_support: z.literal("v2.0").optional(),
-  /** RFC 3339 time after which the AMI is deprecated. */
-  deprecate_at: z.iso.datetime({ offset: true }).optional(),
-  /** Provision and tear down without creating an AMI (for testing provisioners). @default false */
-  skip_create_ami: z.boolean().optional(),
-  ami_block_device_mappings: z.array(blockDevice).optional(),
+    .regex(AMI_NAME, "may contain only letters, digits, spaces and ( ) [ ] . / - ' @ _")
+    .describe("3–128 characters: letters, digits, ( ) [ ] space . / - ' @ _"),
+  ami_description: z.string().optional().describe("Description of the AMI."),
+  ami_regions: z.array(z.string().min(1)).optional().describe("Regions to copy the AMI to, in parallel."),
+  region_kms_key_ids: tagMap.optional().describe("KMS key per copy region, for encrypted copies."),
+  ami_users: z
+    .array(z.string().regex(/^\d{12}$/, "must be a 12-digit account ID"))
+    .optional()
+    .describe("Account IDs allowed to launch the AMI."),
+  ami_groups: z.array(z.literal("all")).optional().describe("Only `all` (public)."),
+  ami_org_arns: z.array(z.string().min(1)).optional().describe("AWS Organizations allowed to launch the AMI."),
+  ami_ou_arns: z.array(z.string().min(1)).optional().describe("Organizational units allowed to launch the AMI."),
+  tags: tagMap.optional().describe("Tags on the AMI in every region."),
+  snapshot_tags: tagMap.optional().describe("Tags on the AMI's snapshots in every region."),
+  snapshot_users: z
+    .array(z.string().regex(/^\d{12}$/, "must be a 12-digit account ID"))
+    .optional()
+    .describe("Account IDs allowed to create volumes from the snapshots."),
+  snapshot_groups: z.array(z.literal("all")).optional().describe('`["all"]` makes the snapshots public.'),
+  force_deregister: z
+    .boolean()
+    .optional()
+    .describe(
+      "Replace an existing AMI with the same name (in the build region and every `ami_regions`). @default false",
+    ),
+  force_delete_snapshot: z
+    .boolean()
+    .optional()
+    .describe("With `force_deregister`: delete the replaced AMI's snapshots too. @default false"),
+  encrypt_boot: z
+    .boolean()
+    .optional()
+    .describe("Copy the image encrypted (then drop the unencrypted one). @default false"),
+  kms_key_id: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("KMS key for `encrypt_boot`. @default - the account's default EBS key"),
+  imds_support: z
+    .literal("v2.0")
+    .optional()
+    .describe("`v2.0`: instances launched from the AMI require IMDSv2. @default - unset (the launch decides)"),
+  deprecate_at: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("RFC 3339 time after which the AMI is deprecated."),
+  skip_create_ami: z
+    .boolean()
+    .optional()
+    .describe("Provision and tear down without creating an AMI (for testing provisioners). @default false"),
+  ami_block_device_mappings: z.array(blockDevice).optional().describe("Block devices of the AMI."),
 
   // The instance.
   source_ami: z
     .string()
     .regex(/^ami-[0-9a-f]+$/, "must be an AMI ID (ami-…)")
-    .optional(),
-  source_ami_filter: singleBlock(amiFilterSchema).optional(),
-  instance_type: z.string().min(1).optional(),
-  iam_instance_profile: z.string().min(1).optional(),
-  user_data: z.string().optional(),
-  user_data_file: z.string().min(1).optional(),
-  /** Tags on the build instance. */
-  run_tags: tagMap.optional(),
-  /** Tags on the volumes launched with the build instance. */
-  run_volume_tags: tagMap.optional(),
-  launch_block_device_mappings: z.array(blockDevice).optional(),
-  associate_public_ip_address: z.boolean().optional(),
-  availability_zone: z.string().min(1).optional(),
-  ebs_optimized: z.boolean().optional(),
-  /** @default "stop" */
-  shutdown_behavior: z.enum(["stop", "terminate"]).optional(),
-  /** Instance metadata service; Kiln requires IMDSv2 tokens unless told otherwise. */
+    .optional()
+    .describe("The AMI to start from. Set this or `source_ami_filter`."),
+  source_ami_filter: singleBlock(amiFilterSchema)
+    .optional()
+    .describe("Pick the source AMI by filters; `owners` is required so a lookalike cannot match."),
+  instance_type: z.string().min(1).optional().describe("Instance type of the build machine, e.g. `t3.micro`."),
+  iam_instance_profile: z.string().min(1).optional().describe("Instance profile of the build instance."),
+  user_data: z.string().optional().describe("User data for the build instance."),
+  user_data_file: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("A local file whose bytes are part of the image's fingerprint."),
+  run_tags: tagMap.optional().describe("Tags on the build instance."),
+  run_volume_tags: tagMap.optional().describe("Tags on the volumes launched with the build instance."),
+  launch_block_device_mappings: z
+    .array(blockDevice)
+    .optional()
+    .describe("Block devices of the build instance (and of the AMI made from it)."),
+  associate_public_ip_address: z.boolean().optional().describe("Give the build instance a public address."),
+  availability_zone: z.string().min(1).optional().describe("Availability zone of the build instance."),
+  ebs_optimized: z.boolean().optional().describe("Launch an EBS-optimized instance."),
+  shutdown_behavior: z
+    .enum(["stop", "terminate"])
+    .optional()
+    .describe('What an OS-level shutdown does to the build instance. @default "stop"'),
   metadata_options: singleBlock(
     z.strictObject({
-      /** @default "enabled" */
-      http_endpoint: z.enum(["enabled", "disabled"]).optional(),
-      /** @default "required" (Packer: "optional") */
-      http_tokens: z.enum(["required", "optional"]).optional(),
-      /** @default 1 */
-      http_put_response_hop_limit: z.number().int().min(1).max(64).optional(),
-      /** @default "disabled" */
-      instance_metadata_tags: z.enum(["enabled", "disabled"]).optional(),
+      http_endpoint: z
+        .enum(["enabled", "disabled"])
+        .optional()
+        .describe('Metadata service on or off. @default "enabled"'),
+      http_tokens: z
+        .enum(["required", "optional"])
+        .optional()
+        .describe('Whether IMDSv2 tokens are required. @default "required" (Packer: "optional")'),
+      http_put_response_hop_limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .optional()
+        .describe("Hops a metadata token may travel. @default 1"),
+      instance_metadata_tags: z
+        .enum(["enabled", "disabled"])
+        .optional()
+        .describe('Instance tags in the metadata service. @default "disabled"'),
     }),
-  ).optional(),
-  /** The instance shuts itself down; wait for it instead of calling StopInstances. @default false */
-  disable_stop_instance: z.boolean().optional(),
-  /** Maximum hourly price, or `auto` (on-demand price cap); launches a spot instance. */
+  )
+    .optional()
+    .describe("Instance metadata service; Kiln requires IMDSv2 tokens unless told otherwise."),
+  disable_stop_instance: z
+    .boolean()
+    .optional()
+    .describe("The instance shuts itself down; wait for it instead of calling StopInstances. @default false"),
   spot_price: z
     .string()
     .regex(/^(auto|\d+(\.\d+)?)$/, 'must be a price such as "0.05", or "auto"')
-    .optional(),
-  /** Instance types the spot request may use, in place of `instance_type`. */
-  spot_instance_types: z.array(z.string().min(1)).min(1).optional(),
-  /** Tags on the spot launch template. */
-  spot_tags: tagMap.optional(),
+    .optional()
+    .describe("Maximum hourly price, or `auto` (on-demand price cap); launches a spot instance."),
+  spot_instance_types: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe("Instance types the spot request may use, in place of `instance_type`."),
+  spot_tags: tagMap.optional().describe("Tags on the spot launch template."),
 
   // Network.
-  vpc_id: z.string().min(1).optional(),
-  subnet_id: z.string().min(1).optional(),
+  vpc_id: z.string().min(1).optional().describe("VPC of the build instance."),
+  subnet_id: z.string().min(1).optional().describe("Subnet of the build instance."),
   subnet_filter: singleBlock(
     z.strictObject({
-      filters: filterMap,
-      /** Pick the subnet with the most free addresses. @default false */
-      most_free: z.boolean().optional(),
-      /** Pick one at random. @default false */
-      random: z.boolean().optional(),
+      filters: filterMap.describe('EC2 filters, e.g. `{ name: "ubuntu/images/*jammy*", "root-device-type": "ebs" }`.'),
+      most_free: z.boolean().optional().describe("Pick the subnet with the most free addresses. @default false"),
+      random: z.boolean().optional().describe("Pick one at random. @default false"),
     }),
-  ).optional(),
-  security_group_id: z.string().min(1).optional(),
-  security_group_ids: z.array(z.string().min(1)).min(1).optional(),
-  security_group_filter: singleBlock(z.strictObject({ filters: filterMap })).optional(),
-  /**
-   * Who may reach the communicator port through the temporary security group.
-   * @default - this machine's public address (/32), looked up; the build stops if that fails
-   */
-  temporary_security_group_source_cidrs: z.array(z.cidrv4().or(z.cidrv6())).min(1).optional(),
-  /** Accepted for Packer compatibility: Kiln always uses the public address when no CIDRs are given. */
-  temporary_security_group_source_public_ip: z.boolean().optional(),
-  /** @default "kiln_<build id>" */
-  temporary_key_pair_name: z.string().min(1).optional(),
-  /** @default "ed25519" (Packer: "rsa"; modern OpenSSH rejects ssh-rsa signatures) */
-  temporary_key_pair_type: z.enum(["ed25519", "rsa"]).optional(),
-  /** An existing EC2 key pair whose private key is `ssh_private_key_file`. */
-  ssh_keypair_name: z.string().min(1).optional(),
-  /** Which address of the instance to connect to. @default - public IP, else private IP */
-  ssh_interface: z.enum(["public_ip", "private_ip", "public_dns", "private_dns"]).optional(),
+  )
+    .optional()
+    .describe("Pick the subnet by filters."),
+  security_group_id: z.string().min(1).optional().describe("Existing security group for the build instance."),
+  security_group_ids: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe("Existing security groups for the build instance."),
+  security_group_filter: singleBlock(
+    z.strictObject({
+      filters: filterMap.describe('EC2 filters, e.g. `{ name: "ubuntu/images/*jammy*", "root-device-type": "ebs" }`.'),
+    }),
+  )
+    .optional()
+    .describe("Pick security groups by filters."),
+  temporary_security_group_source_cidrs: z
+    .array(z.cidrv4().or(z.cidrv6()))
+    .min(1)
+    .optional()
+    .describe(
+      "Who may reach the communicator port through the temporary security group. @default - this machine's public address (/32), looked up; the build stops if that fails",
+    ),
+  temporary_security_group_source_public_ip: z
+    .boolean()
+    .optional()
+    .describe("Accepted for Packer compatibility: Kiln always uses the public address when no CIDRs are given."),
+  temporary_key_pair_name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Name of the temporary key pair. @default "kiln_<build id>"'),
+  temporary_key_pair_type: z
+    .enum(["ed25519", "rsa"])
+    .optional()
+    .describe(
+      'Type of the temporary key pair. @default "ed25519" (Packer: "rsa"; modern OpenSSH rejects ssh-rsa signatures)',
+    ),
+  ssh_keypair_name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("An existing EC2 key pair whose private key is `ssh_private_key_file`."),
+  ssh_interface: z
+    .enum(["public_ip", "private_ip", "public_dns", "private_dns"])
+    .optional()
+    .describe("Which address of the instance to connect to. @default - public IP, else private IP"),
 });
 
 export type EbsConfig = z.infer<typeof ebsSchema>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { communicatorShape } from "../../communicator/config";
-import type { Builder } from "../types";
+import type { BuilderDescriptor, BuilderRuntime } from "../types";
 
 const nullSchema = z.strictObject({ ...communicatorShape });
 export type NullConfig = z.infer<typeof nullSchema>;
@@ -9,7 +9,7 @@ export type NullConfig = z.infer<typeof nullSchema>;
  * Packer's `null` builder: creates nothing, only connects to an existing machine (`ssh_host`) so
  * provisioners can run. The reference builder for every test against a local SSH server.
  */
-export const nullBuilder: Builder<NullConfig, Record<string, never>> = {
+export const nullDescriptor: BuilderDescriptor<NullConfig, Record<string, never>> = {
   type: "null",
   schema: nullSchema,
   check(config) {
@@ -18,6 +18,17 @@ export const nullBuilder: Builder<NullConfig, Record<string, never>> = {
       ? []
       : [{ field: "ssh_host", message: "is required: the null builder connects to an existing machine" }];
   },
+  sensitiveFields: [],
+  notContent: [],
+  localInputs: () => [],
+  inlineKey: null,
+  // The artifact is the machine it connected to: nothing to name, tag, destroy or clean up.
+  labels: null,
+  leftoverRegions: null,
+  load: async () => nullRuntime,
+};
+
+const nullRuntime: BuilderRuntime<NullConfig, Record<string, never>> = {
   newState: () => ({}),
   setupSteps: () => [
     {
@@ -38,4 +49,8 @@ export const nullBuilder: Builder<NullConfig, Record<string, never>> = {
       },
     },
   ],
+  findExisting: null,
+  destroy: null,
+  images: null,
+  leftovers: null,
 };

@@ -1,7 +1,7 @@
-import { amazonEbsStore } from "./amazon-ebs";
-import type { ImageStore } from "./types";
+import type { ImageStore } from "../../builders/image-store";
+import { loadBuilder } from "../../builders/registry";
 
-/** Builders whose artifacts are not cloud images (`null`): nothing to hold, tag or check. */
+/** Builders whose artifacts are not cloud images (`null` declares `images: null`): nothing to hold, tag or check. */
 const nothingStored: ImageStore = {
   async hold() {},
   async release() {
@@ -19,11 +19,10 @@ const nothingStored: ImageStore = {
   },
 };
 
-const STORES: Readonly<Record<string, ImageStore>> = { "amazon-ebs": amazonEbsStore };
-
-export function imageStore(builderType: string): ImageStore {
-  return STORES[builderType] ?? nothingStored;
+/** The image store of a builder type, as its descriptor declares it; throws for an unknown type. */
+export async function imageStore(builderType: string): Promise<ImageStore> {
+  return (await loadBuilder(builderType)).images ?? nothingStored;
 }
 
-export type { HeldQuery, Holder, ImageStore, ImageTarget, Release, TagChange } from "./types";
-export { BAKED_TAG, HOLDER_TAG_PREFIX, holderTag } from "./types";
+export type { HeldQuery, Holder, ImageStore, ImageTarget, Release, TagChange } from "../../builders/image-store";
+export { BAKED_TAG, HOLDER_TAG_PREFIX, holderTag } from "../../builders/image-store";

@@ -2,7 +2,7 @@ import type { SourceLocation } from "../../engine/errors";
 import type { SourceSpec } from "../../spec/types";
 import type { GoTemplateContext } from "../gotemplate/render";
 import { blockLabel, type HclAttribute, type HclBlock, type HclBody } from "./body";
-import type { BuildContext } from "./builds";
+import type { BuildContext } from "./build-context";
 import { bodyToConfig } from "./config";
 import { expandDynamic } from "./dynamic";
 import { evaluateString, FAILED, type Variables } from "./scope";

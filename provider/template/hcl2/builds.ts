@@ -1,9 +1,8 @@
 import type { BuildSpec } from "../../spec/types";
 import { assembleBuilds, type NameFilter, type SourceBuild } from "../assemble";
 import { makeObject } from "../expr/values";
-import type { GoTemplateContext } from "../gotemplate/render";
-import type { Problems } from "../problems";
 import { blockLabel, type HclBlock } from "./body";
+import type { BuildContext } from "./build-context";
 import { sourceSpec, sourceUses } from "./build-sources";
 import {
   applies,
@@ -14,7 +13,9 @@ import {
   type StepBlock,
 } from "./build-steps";
 import { expandDynamic } from "./dynamic";
-import { evaluateString, type Scope, type Variables } from "./scope";
+import { evaluateString, type Variables } from "./scope";
+
+const BUILD_ATTRIBUTES = new Set(["name", "description", "sources"]);
 
 /**
  * A `build {}` block → BuildSpecs. Sources come from `sources = [...]` and `source "source.T.N" {}`
@@ -22,21 +23,6 @@ import { evaluateString, type Scope, type Variables } from "./scope";
  * once per source, as Packer does, with `source.name`, `source.type`, `build.name` and deferred build data
  * in scope; sources whose steps come out identical share a BuildSpec.
  */
-export interface BuildContext {
-  readonly scope: Scope;
-  readonly problems: Problems;
-  /** var, local, data, path, packer. */
-  readonly variables: Variables;
-  /** Top-level `source` blocks by `type.name`. */
-  readonly sources: ReadonlyMap<string, HclBlock>;
-  readonly filter: NameFilter;
-  readonly goTemplate: Omit<GoTemplateContext, "buildName" | "buildType">;
-  readonly baseDir: string;
-  readonly sensitiveValues: readonly string[];
-}
-
-const BUILD_ATTRIBUTES = new Set(["name", "description", "sources"]);
-
 export function buildSpecs(build: HclBlock, label: string, ctx: BuildContext): BuildSpec[] {
   const { scope, problems, variables } = ctx;
   if (build.labels.length) problems.add(label, "a build block takes no labels; name it with name = …", build.where);

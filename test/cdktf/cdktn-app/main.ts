@@ -1,10 +1,12 @@
 /**
- * A CDK Terrain (cdktn) app using Kiln's constructs: `App` and `TerraformStack` come from `cdktn`, the
- * constructs from `kiln/cdktf`. The image feeds a launch template in the same deploy.
+ * An app synthesized by CDK Terrain's CLI (`cdktn synth`) with Kiln's constructs. `App` comes from `cdktf`:
+ * a `cdktn` App fails in `synth()` on providers from `@cdktf/provider-aws` (it calls
+ * `_resetResolveDiscoveredProviderFeatureUsage`, which cdktf's TerraformProvider lacks), and the constructs
+ * use that provider package. The image feeds a launch template in the same deploy.
  */
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { App, TerraformOutput, TerraformStack } from "cdktn";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { BakedImage } from "kiln/cdktf";
 

@@ -7,11 +7,6 @@ import {
   type EC2Client,
   type Tag,
 } from "@aws-sdk/client-ec2";
-import { builtFrom, type EbsArtifactDetails, ebsArtifact, parseDetails } from "../../builders/amazon-ebs/artifact";
-import { accessFrom, Ec2Clients } from "../../builders/amazon-ebs/clients";
-import { describeImage, findOwnImages } from "../../builders/amazon-ebs/images";
-import { awsCode } from "../../builders/amazon-ebs/polling";
-import { FINGERPRINT_TAG } from "../../builders/amazon-ebs/tags";
 import {
   BAKED_TAG,
   HOLDER_TAG_PREFIX,
@@ -20,7 +15,12 @@ import {
   type ImageTarget,
   TAG_PREFIX,
   type TagChange,
-} from "./types";
+} from "../image-store";
+import { builtFrom, type EbsArtifactDetails, ebsArtifact, parseDetails } from "./artifact";
+import { accessFrom, Ec2Clients } from "./clients";
+import { describeImage, findOwnImages } from "./images";
+import { awsCode } from "./polling";
+import { FINGERPRINT_TAG } from "./tags";
 
 /** AMIs: holder tags on the AMI in every region; `retag` also reaches each region's snapshots. */
 export const amazonEbsStore: ImageStore = {

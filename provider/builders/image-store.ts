@@ -1,4 +1,4 @@
-import type { Artifact } from "../../engine/artifact";
+import type { Artifact } from "../engine/artifact";
 
 /** A BakedImage resource holding an image: `key` is unique to the resource, `owner` names its stack. */
 export interface Holder {

@@ -1,0 +1,49 @@
+/**
+ * `make lint` runs this: no import cycle anywhere (type-only imports count), and layers import downward.
+ *   kernel   engine/{errors,abort,events,step,artifact,redact,context}, util/, communicator/types
+ *   plugins  builders/, provisioners/, postprocessors/, communicator/ — the kernel, and each other only
+ *            through their contracts
+ *   spec, template, engine (orchestration), then front ends (pulumi/, cli/, index)
+ */
+const KERNEL = "^provider/(engine/(errors|abort|events|step|artifact|redact|context)\\.ts|util/|communicator/types\\.ts)";
+const PLUGINS = "^provider/(builders|provisioners|postprocessors|communicator)/";
+const FRONT_ENDS = "^provider/(pulumi|cli|generated)/|^provider/index\\.ts$";
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "An import cycle (runtime or type) couples modules that should be layered.",
+      from: { path: "^provider/" },
+      to: { circular: true },
+    },
+    {
+      name: "kernel-imports-nothing-above",
+      severity: "error",
+      comment: "The kernel (errors, abort, events, steps, artifact, util) is what everything builds on.",
+      from: { path: KERNEL },
+      to: { path: "^provider/", pathNot: KERNEL },
+    },
+    {
+      name: "plugins-below-spec-engine-front-ends",
+      severity: "error",
+      comment: "Plugins depend on the kernel and plugin contracts, never on the orchestration or front ends.",
+      from: { path: PLUGINS, pathNot: "^provider/builders/registry\\.ts$" },
+      to: { path: "^provider/(spec/prepare|template|engine/(build|destroy|fingerprint|post-process|provision-step|connect-step|build-data))|" + FRONT_ENDS },
+    },
+    {
+      name: "nothing-imports-front-ends",
+      severity: "error",
+      comment: "Front ends (Pulumi, CLI) sit on top: the engine and plugins never import them.",
+      from: { path: "^provider/", pathNot: FRONT_ENDS },
+      to: { path: FRONT_ENDS },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "^(dist|node_modules)/" },
+  },
+};

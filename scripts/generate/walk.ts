@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/**
+ * A plugin schema as plain data: what every generator needs (Pulumi and CDKTF argument types, the
+ * README's field tables, a Pulumi package schema.json) without knowing zod's internals. One walk, many
+ * renderings: a new output format reads `FieldType`, never the zod schema.
+ */
+export type FieldType =
+  | { readonly kind: "string" | "number" | "boolean" | "unknown" }
+  | { readonly kind: "enum"; readonly values: readonly (string | number | boolean)[] }
+  | { readonly kind: "array"; readonly element: FieldType }
+  | { readonly kind: "record"; readonly value: FieldType }
+  | { readonly kind: "union"; readonly options: readonly FieldType[] }
+  | { readonly kind: "object"; readonly fields: readonly Field[] };
+
+export interface Field {
+  /** Packer's name, as the schema spells it (`ami_name`). */
+  readonly name: string;
+  readonly type: FieldType;
+  readonly required: boolean;
+  /** The field's one-line doc (`.describe()`), `@default` included. */
+  readonly doc?: string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: zod's internal definition is untyped across schema kinds
+type Def = any;
+
+function defOf(schema: z.ZodType): Def {
+  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+}
+
+function docOf(schema: z.ZodType): string | undefined {
+  return z.globalRegistry.get(schema)?.description;
+}
+
+/** Wrappers that do not change the field's shape: optional, default, nullable, pipes. */
+function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; doc?: string } {
+  let current = schema;
+  let optional = false;
+  let doc = docOf(current);
+  for (;;) {
+    const def = defOf(current);
+    if (def.type === "optional" || def.type === "default" || def.type === "prefault") optional = true;
+    if (["optional", "default", "prefault", "nullable", "readonly", "nonoptional"].includes(def.type)) {
+      current = def.innerType;
+    } else if (def.type === "pipe") {
+      // `z.preprocess` (a transform feeding a schema): the schema is what callers write. Otherwise the
+      // input side is (`duration`: a string or a number, transformed to milliseconds).
+      current = defOf(def.in).type === "transform" ? def.out : def.in;
+    } else break;
+    doc ??= docOf(current);
+  }
+  return { inner: current, optional, doc };
+}
+
+export function fieldType(schema: z.ZodType): FieldType {
+  const { inner } = unwrap(schema);
+  const def = defOf(inner);
+  switch (def.type) {
+    case "string":
+      return { kind: "string" };
+    case "number":
+    case "int":
+      return { kind: "number" };
+    case "boolean":
+      return { kind: "boolean" };
+    case "enum":
+      return { kind: "enum", values: Object.values(def.entries) };
+    case "literal":
+      return { kind: "enum", values: def.values };
+    case "array":
+      return { kind: "array", element: fieldType(def.element) };
+    case "record":
+      return { kind: "record", value: fieldType(def.valueType) };
+    case "union":
+      return { kind: "union", options: def.options.map(fieldType) };
+    case "object":
+      return { kind: "object", fields: fieldsOf(inner) };
+    default:
+      return { kind: "unknown" };
+  }
+}
+
+/** The fields of an object schema (after unwrapping), in declaration order. */
+export function fieldsOf(schema: z.ZodType): Field[] {
+  const { inner } = unwrap(schema);
+  const def = defOf(inner);
+  if (def.type !== "object") throw new Error(`expected an object schema, got ${def.type}`);
+  return Object.entries(def.shape as Record<string, z.ZodType>).map(([name, field]) => {
+    const { optional, doc } = unwrap(field);
+    return { name, type: fieldType(field), required: !optional, doc };
+  });
+}
