@@ -198,8 +198,8 @@ describe("ImmutableFleet", () => {
   });
 });
 
-describe("under CDK Terrain (cdktn)", () => {
-  it("the same constructs synthesize inside a cdktn App and stack", () => {
+describe("in a CDK Terrain (cdktn) stack", () => {
+  it("the same constructs synthesize with cdktn's Testing.synth (a cdktn App.synth() is not yet supported: see constructs/cdktf/README.md)", () => {
     class Stack extends cdktn.TerraformStack {
       constructor(scope: Construct, id: string) {
         super(scope, id);
