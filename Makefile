@@ -20,7 +20,7 @@ typecheck: setup
 # Format and lint, then no import cycle and layers importing downward (.dependency-cruiser.cjs).
 lint: setup
 	$(RUN) npx biome check provider constructs test bench scripts examples
-	$(RUN) npx depcruise provider --config .dependency-cruiser.cjs
+	$(RUN) npx depcruise provider constructs --config .dependency-cruiser.cjs
 
 # Files derived from the plugin schemas (Pulumi argument types, field tables); a test fails when stale.
 generate: setup

@@ -11,6 +11,7 @@ const LONG_FILES = [
   "test/amazon-ebs/faults.test.ts",
   "test/cdktf/deploy.test.ts",
   "test/pulumi/engine.test.ts",
+  "test/fleet/rollout-engine.test.ts",
   "test/pulumi/interrupt.test.ts",
 ];
 

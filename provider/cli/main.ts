@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
 import { z } from "zod";
+import { SSH_SESSION_MODES } from "../communicator/types";
 import { kilnVersion } from "../util/version";
 import { reportError } from "./exit";
 
@@ -38,6 +39,12 @@ export function program(): Command {
     .option("--force", "build even when an image from identical inputs exists", false)
     .option("--json", "print events as JSON lines instead of the human display", false)
     .option("--timeout <duration>", "time limit for each build, e.g. 30m")
+    .addOption(
+      new Option(
+        "--ssh-session <mode>",
+        "run SSH commands through one agent session per connection, or one SSH session per command as Packer does (default: agent)",
+      ).choices(SSH_SESSION_MODES),
+    )
     .action(async (template: string, opts) => {
       // Each command loads its modules when it runs: `validate` does not pay for the build engine's.
       const { runBuildCommand } = await import("./build-command");

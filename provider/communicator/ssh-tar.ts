@@ -13,9 +13,10 @@ import { open } from "node:fs/promises";
 import type { Client, ClientChannel } from "ssh2";
 import { Header, Pax } from "tar";
 import { abortReason } from "../engine/abort";
+import { LineSplitter } from "../util/lines";
 import { shellQuote } from "../util/shell";
 import type { TreeEntry } from "./local-tree";
-import { LineSplitter, openChannel } from "./ssh-exec";
+import { openChannel } from "./ssh-exec";
 
 const BLOCK = 512;
 /** Small pieces (headers, small files) are gathered up to this size before a write: one SSH packet each. */
@@ -121,7 +122,7 @@ class TarProcess {
     });
     this.exited = new Promise((resolve) => {
       channel.once("close", () => {
-        stdout.end();
+        stdout.flush();
         // No marker came (mkdir failed, the channel was refused): a no-op once settled.
         fail(new Error(`cannot start tar on the target: ${stderr.trim() || `exit ${code ?? "unknown"}`}`));
         resolve({ code, stderr });

@@ -14,10 +14,12 @@ import { AgentUnavailable, CommandSession } from "./ssh-session";
 import { resolveSshSettings, type SshSettings } from "./ssh-settings";
 import { SftpSession } from "./ssh-sftp";
 import { tarUpload } from "./ssh-tar";
-import type { Communicator, ExecOptions, ExecResult, RemoveOptions, TransferOptions } from "./types";
+import type { Communicator, ExecOptions, ExecResult, RemoveOptions, SshSessionMode, TransferOptions } from "./types";
 
 export { SshAuthError, SshError, SshTimeoutError } from "./ssh-errors";
 export { SSH_DEFAULTS } from "./ssh-settings";
+
+export { SSH_SESSION_MODES, type SshSessionMode } from "./types";
 
 export interface SshConnectOptions {
   /** Cancels the pause and the connect loop. Later calls take their own signals. */
@@ -26,6 +28,8 @@ export interface SshConnectOptions {
   readonly baseDir: string;
   /** Progress lines (waiting, connected, connection lost); never contains secrets. */
   readonly log?: (text: string) => void;
+  /** @default "agent" */
+  readonly session?: SshSessionMode;
 }
 
 /**
@@ -43,7 +47,7 @@ export async function connectSsh(
   options: SshConnectOptions,
 ): Promise<SshCommunicator> {
   const settings = resolveSshSettings(config, target, options.baseDir);
-  const communicator = new SshCommunicator(settings, options.log);
+  const communicator = new SshCommunicator(settings, options);
   try {
     if (settings.pauseMs > 0) {
       options.log?.(`Pausing ${formatMs(settings.pauseMs)} before connecting to ${communicator.endpoint}`);
@@ -55,16 +59,6 @@ export async function connectSsh(
     await communicator.close();
     throw error;
   }
-}
-
-/**
- * `KILN_SSH_SESSION=per-command` gives every command its own SSH session, as Packer does, instead of
- * running it in the connection's command agent (ssh-session.ts). With the agent, the login environment
- * is captured once per connection, so a command that changes ~/.bashrc (or /etc/profile.d) is not seen
- * by later commands until a reconnect; with per-command sessions every command re-reads startup files.
- */
-export function agentEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.KILN_SSH_SESSION !== "per-command";
 }
 
 /** What one connection has: its command agent and its SFTP session, each made on first use. */
@@ -88,17 +82,17 @@ export class SshCommunicator implements Communicator {
   readonly #log: (text: string) => void;
   /** Fires on close(): stops a connect loop that is still running. */
   readonly #closing = new AbortController();
-  /** ssh_pty needs a terminal per command, which the agent cannot give. */
+  /** The session mode is `agent` and ssh_pty is off (a terminal per command, which the agent cannot give). */
   readonly #useAgent: boolean;
   #link?: SshLink;
   #connecting?: Promise<SshLink>;
   #resources?: LinkResources;
   #closed = false;
 
-  constructor(settings: SshSettings, log?: (text: string) => void) {
+  constructor(settings: SshSettings, options: Pick<SshConnectOptions, "log" | "session"> = {}) {
     this.#settings = settings;
-    this.#useAgent = !settings.pty && agentEnabled();
-    this.#log = log ?? (() => {});
+    this.#useAgent = !settings.pty && (options.session ?? "agent") === "agent";
+    this.#log = options.log ?? (() => {});
     this.#connector = new SshConnector(settings, this.#log);
     this.endpoint = this.#connector.endpoint;
   }

@@ -25,6 +25,7 @@ export function connectStep(): Step<BuilderRun<CommunicatorConfig, unknown>> {
         signal,
         baseDir: ctx.baseDir,
         log: (text) => ctx.reporter.info(text),
+        session: ctx.sshSession,
       });
       Object.assign(ctx.generated, {
         Host: host,

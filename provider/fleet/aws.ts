@@ -9,6 +9,7 @@ import {
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
@@ -22,6 +23,7 @@ export interface FleetClients {
   readonly autoScaling: AutoScalingClient;
   readonly elb: ElasticLoadBalancingV2Client;
   readonly cloudWatch: CloudWatchClient;
+  readonly ec2: EC2Client;
   destroy(): void;
 }
 
@@ -35,14 +37,14 @@ export function fleetClients(
   const autoScaling = new AutoScalingClient(config);
   const elb = new ElasticLoadBalancingV2Client(config);
   const cloudWatch = new CloudWatchClient(config);
+  const ec2 = new EC2Client(config);
   return {
     autoScaling,
     elb,
     cloudWatch,
+    ec2,
     destroy() {
-      autoScaling.destroy();
-      elb.destroy();
-      cloudWatch.destroy();
+      for (const client of [autoScaling, elb, cloudWatch, ec2]) client.destroy();
     },
   };
 }
@@ -107,17 +109,29 @@ export async function setCapacity(
 /** Where a forward action lives: a listener's default action, or a listener rule's action. */
 export type Steered = { listenerArn: string } | { listenerRuleArn: string };
 
-/** Forwards all of the listener's (or rule's) traffic to weighted target groups; weight-0 groups are left out. */
+/** A forward action to weighted target groups, or a 503 when there are none. */
+function forwardAction(weights: readonly { targetGroupArn: string; weight: number }[]) {
+  const targetGroups = weights
+    .filter((w) => w.weight > 0)
+    .map((w) => ({ TargetGroupArn: w.targetGroupArn, Weight: w.weight }));
+  if (targetGroups.length === 0) {
+    const response = { StatusCode: "503", ContentType: "text/plain", MessageBody: "no fleet behind this listener" };
+    return { Type: "fixed-response" as const, FixedResponseConfig: response };
+  }
+  return { Type: "forward" as const, ForwardConfig: { TargetGroups: targetGroups } };
+}
+
+/**
+ * Forwards all of the listener's (or rule's) traffic to weighted target groups; weight-0 groups are left
+ * out (so the engine can delete them); with none left, it answers 503.
+ */
 export async function forward(
   clients: FleetClients,
   steered: Steered,
   weights: readonly { targetGroupArn: string; weight: number }[],
   signal?: AbortSignal,
 ): Promise<void> {
-  const targetGroups = weights
-    .filter((w) => w.weight > 0)
-    .map((w) => ({ TargetGroupArn: w.targetGroupArn, Weight: w.weight }));
-  const action = { Type: "forward" as const, ForwardConfig: { TargetGroups: targetGroups } };
+  const action = forwardAction(weights);
   if ("listenerArn" in steered) {
     const command = new ModifyListenerCommand({ ListenerArn: steered.listenerArn, DefaultActions: [action] });
     await clients.elb.send(command, { abortSignal: signal });

@@ -38,7 +38,13 @@ export const rolloutInputSchema = z
     /** Or the listener rule whose forward action is steered instead. */
     listenerRuleArn: arn.optional(),
     /** Canary percentages before 100 %, e.g. [10, 50]. */
-    canarySteps: z.array(z.number()).default([]),
+    canarySteps: z
+      .array(z.number())
+      .default([])
+      .superRefine((steps, ctx) => {
+        const problem = canaryStepsProblem(steps);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
     /** Wait after each traffic step, watching `alarmNames`: Go duration or seconds. */
     bakeTime: duration.default(0),
     /** CloudWatch alarms that abort and roll back the rollout when in ALARM during a bake. */
@@ -63,8 +69,6 @@ export const rolloutInputSchema = z
       }),
   })
   .superRefine((input, ctx) => {
-    const problem = canaryStepsProblem(input.canarySteps);
-    if (problem) ctx.addIssue({ code: "custom", path: ["canarySteps"], message: problem });
     if (input.listenerArn && input.listenerRuleArn) {
       ctx.addIssue({
         code: "custom",

@@ -60,7 +60,12 @@ export async function rollout(input: unknown, options: RolloutOptions = {}): Pro
   }
 }
 
-async function cutover(clients: FleetClients, s: RolloutSettings, options: RolloutOptions): Promise<RolloutResult> {
+/** The cutover over clients the caller owns (it may go on to retire generations with them). */
+export async function cutover(
+  clients: FleetClients,
+  s: RolloutSettings,
+  options: RolloutOptions = {},
+): Promise<RolloutResult> {
   const log = (line: string) => options.log?.(`fleet '${s.fleet}': ${line}`);
   const { signal } = options;
   const steered = steeredOf(s);
@@ -95,7 +100,8 @@ async function cutover(clients: FleetClients, s: RolloutSettings, options: Rollo
   }
 }
 
-function steeredOf(s: RolloutSettings): Steered | undefined {
+/** The listener or listener rule a rollout steers, if any. */
+export function steeredOf(s: RolloutSettings): Steered | undefined {
   if (s.listenerArn) return { listenerArn: s.listenerArn };
   if (s.listenerRuleArn) return { listenerRuleArn: s.listenerRuleArn };
   return undefined;
@@ -181,7 +187,7 @@ async function rollBack(clients: FleetClients, s: RolloutSettings, stepsApplied:
     const listenerRestored =
       plan.restoreListener && steered && previous
         ? await attempt(`pointing the listener back at ${previous.group}`, () =>
-            forward(clients, steered, [{ targetGroupArn: previous.targetGroupArn as string, weight: 1 }], signal),
+            forward(clients, steered, [{ targetGroupArn: previous.targetGroupArn as string, weight: 100 }], signal),
           )
         : false;
     const newGroupScaledToZero = await attempt(`scaling ${s.target.group} to 0`, () =>
