@@ -9,6 +9,7 @@ Object.assign(process.env, toolEnv());
 /** Files that take several minutes: started first so they overlap the rest instead of trailing it. */
 const LONG_FILES = [
   "test/amazon-ebs/faults.test.ts",
+  "test/cdktf/deploy.test.ts",
   "test/azure-arm/faults.test.ts",
   "test/pulumi/engine.test.ts",
   "test/fleet/rollout-engine.test.ts",
@@ -31,6 +32,7 @@ export default defineConfig({
   // Examples import the package by name, as users do; tests run them against the sources.
   resolve: {
     alias: [
+      { find: /^kiln\/cdktf$/, replacement: resolve(__dirname, "constructs/cdktf/index.ts") },
       { find: /^kiln\/pulumi$/, replacement: resolve(__dirname, "provider/pulumi/index.ts") },
       { find: /^kiln$/, replacement: resolve(__dirname, "provider/index.ts") },
     ],

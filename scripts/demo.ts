@@ -1,77 +1,102 @@
 /**
- * `make demo`: bakes an AMI end to end on this machine with no AWS account. moto stands in for EC2 and a
- * local OpenSSH server for the instance (an emulated instance has no network), reached through the
- * template's ssh_host/ssh_port, exactly as Packer's override does. Every AWS call and every provisioning
- * step is real; only EC2 itself is emulated. The example is built from a copy in a temporary directory,
- * so what the build writes (its manifest) stays out of the checkout.
+ * `make demo`: the whole product on this machine, no cloud account. One CDKTF program
+ * (examples/cdktf-fleet) bakes a web server image with Kiln and runs it as an immutable fleet behind a load
+ * balancer; then a script edit and a second deploy do the blue/green replacement. moto stands in for AWS
+ * (EC2, Auto Scaling, ELBv2) and a local OpenSSH server for the build machine; `cdktf synth` and
+ * Terraform with the AWS provider are the real engines. Runs in a copy of the example in a temporary
+ * directory: the checkout is left as it was.
  */
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { MOTO_CREDENTIALS, startMoto } from "../test/fixtures/moto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type CdktfProject, cdktfProject, ROOT, type RunResult } from "../test/fixtures/cdktf-project";
+import { fleetLeftovers, groups } from "../test/fixtures/fleet-state";
+import { type Moto, startMoto } from "../test/fixtures/moto";
 import { startSshd } from "../test/fixtures/sshd";
 
-const ROOT = resolve(__dirname, "../..");
-const KILN = join(ROOT, "dist/provider/cli/kiln.js");
-const EXAMPLE = join(ROOT, "examples/amazon-ebs");
+/** Terraform lines worth showing: Kiln's own (the bake, the rollout), plans and results. */
+const SHOWN = /\(local-exec\): \[kiln\]|must be replaced|will be created|will be destroyed|^Plan:|complete!|Error/;
 
-async function main(): Promise<number> {
-  process.stdout.write("Starting moto (EC2 emulator) and a local sshd (the build instance)…\n");
+function say(text: string): void {
+  process.stdout.write(`\n\x1b[1m${text}\x1b[0m\n`);
+}
+
+async function step(what: string, run: () => Promise<RunResult>): Promise<RunResult> {
+  const result = await run();
+  for (const line of result.output.split("\n")) if (SHOWN.test(line.trim())) process.stdout.write(`  ${line.trim()}\n`);
+  process.stdout.write(`  (${what}: ${(result.ms / 1000).toFixed(1)} s)\n`);
+  if (result.code !== 0) throw new Error(`${what} failed (exit ${result.code}):\n${result.output.slice(-3000)}`);
+  return result;
+}
+
+async function output(project: CdktfProject, name: string): Promise<string> {
+  return (await project.terraform(["output", "-raw", name])).output.trim();
+}
+
+async function describeMoto(moto: Moto, images: readonly string[]): Promise<void> {
+  const { left } = await fleetLeftovers(moto);
+  for (const image of images) {
+    process.stdout.write(`  image ${image}: ${left.images.includes(image) ? "available" : "deregistered, snapshot deleted"}\n`);
+  }
+  for (const g of await groups(moto)) {
+    process.stdout.write(`  group ${g.name}: ${g.desired} desired, instances ${g.instances.join(", ") || "none"}\n`);
+  }
+  process.stdout.write(
+    `  in moto: ${left.images.length} image(s), ${left.snapshots.length} snapshot(s), ${left.groups.length} group(s), ` +
+      `${left.launchTemplates.length} launch template(s), ${left.targetGroups.length} target group(s), ` +
+      `${left.loadBalancers.length} load balancer(s), ${left.instances.length} instance(s), ` +
+      `${left.keyPairs.length} key pair(s)\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  say("Starting moto (AWS emulator) and a local sshd (the build machine)…");
   const [moto, sshd] = await Promise.all([startMoto(), startSshd()]);
-  // The copy of the example the build runs from, and the directory the "instance" installs the site in.
-  const work = mkdtempSync(join(tmpdir(), "kiln-demo-"));
-  const example = join(work, "amazon-ebs");
-  const site = join(work, "site");
-  cpSync(EXAMPLE, example, { recursive: true, filter: (from) => !from.endsWith("packer-manifest.json") });
-  const vars = {
-    ec2_endpoint: moto.endpoint,
-    copy_regions: '["us-west-2"]',
-    build_cidrs: '["127.0.0.1/32"]',
-    ssh_host: sshd.host,
-    ssh_port: String(sshd.port),
-    ssh_username: sshd.username,
-    ssh_private_key_file: sshd.privateKeyPath,
-    site_dir: site,
-  };
+  const site = `/tmp/kiln-demo-site-${process.pid}`;
+  const project = cdktfProject(join(ROOT, "examples/cdktf-fleet"), {
+    cli: "cdktf",
+    stack: "web",
+    env: {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      KILN_SSH_HOST: sshd.host,
+      KILN_SSH_PORT: String(sshd.port),
+      KILN_SSH_USERNAME: sshd.username,
+      KILN_SSH_KEY_FILE: sshd.privateKeyPath,
+      KILN_BUILD_CIDRS: "127.0.0.1/32",
+      KILN_SITE_DIR: site,
+      KILN_BAKE_TIME: "2s",
+      SITE_MESSAGE: "a secret the build uses",
+    },
+  });
   try {
-    const args = [KILN, "build", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}=${v}`]), example];
-    const code = await new Promise<number>((done) => {
-      const child = spawn(process.execPath, args, {
-        cwd: example,
-        stdio: "inherit",
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-        },
-      });
-      child.on("close", (c) => done(c ?? 1));
-    });
-    if (code !== 0) return code;
-    const manifestPath = join(example, "packer-manifest.json");
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-    const last = manifest.builds.at(-1);
-    process.stdout.write(`\nAMI IDs: ${last.artifact_id}\n`);
-    process.stdout.write(`Manifest (${manifestPath}):\n${JSON.stringify(manifest, null, 2)}\n`);
-    const left = await moto.countLeftovers("us-east-1");
-    process.stdout.write(
-      `\nLeft in moto after the build: ${left.instances.length} running instances, ${left.keyPairs.length} key pairs, ` +
-        `${left.securityGroups.length} security groups; the AMI and its snapshot stay (${left.images.join(", ")}).\n`,
-    );
-    process.stdout.write(`The site the provisioners installed is in ${site} on the "instance" (this machine).\n`);
-    return 0;
+    say(`Deploy 1: cdktf synth, terraform apply (in ${project.dir})`);
+    await step("cdktf synth", () => project.synth());
+    await step("terraform init", () => project.terraform(["init", "-input=false"]));
+    await step("terraform apply", () => project.terraform(["apply", "-auto-approve"]));
+    const first = { image: await output(project, "image_id"), group: await output(project, "group") };
+    process.stdout.write(`  image ${first.image}, group ${first.group}\n`);
+
+    say("Editing scripts/web.sh (VERSION=2): the fingerprint changes, so the image and its generation are replaced");
+    const script = join(project.dir, "scripts/web.sh");
+    writeFileSync(script, readFileSync(script, "utf8").replace(/^VERSION=1$/m, "VERSION=2"));
+    await step("cdktf synth", () => project.synth());
+    say("Deploy 2: new image → new group healthy → traffic moved (50 %, then 100 %) → old group and image gone");
+    await step("terraform apply", () => project.terraform(["apply", "-auto-approve"]));
+    const second = { image: await output(project, "image_id"), group: await output(project, "group") };
+    process.stdout.write(`  image ${first.image} → ${second.image}\n  group ${first.group} → ${second.group}\n`);
+    say("What moto holds now");
+    await describeMoto(moto, [first.image, second.image]);
+
+    say("terraform destroy: the image is deregistered and its snapshot deleted by Kiln");
+    await step("terraform destroy", () => project.terraform(["destroy", "-auto-approve"]));
+    await describeMoto(moto, [first.image, second.image]);
   } finally {
+    project.remove();
+    rmSync(site, { recursive: true, force: true });
     await Promise.all([moto.stop(), sshd.stop()]);
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -38,6 +38,30 @@ export interface ImageStore {
   release(target: ImageTarget, holder: Holder, signal: AbortSignal): Promise<Release>;
   retag(target: ImageTarget, change: { image: TagChange; snapshots: TagChange }, signal: AbortSignal): Promise<void>;
   exists(target: ImageTarget, signal: AbortSignal): Promise<boolean>;
+  /**
+   * The image `holder` holds, found by its holder tag in each of `regions` (for front ends that keep no
+   * artifact in their state, such as the CDKTF construct); undefined when no region has one.
+   */
+  find(query: HeldQuery, signal: AbortSignal): Promise<Artifact | undefined>;
+  /**
+   * Keys of the holders whose images `owner` alone holds, other than `keep`'s, that nothing uses any more
+   * (no instance that is not terminated, no launch template's default or latest version launches them),
+   * in the build region: what a front end whose replacements skip the delete (Terraform runs no destroy
+   * provisioner for a create-before-destroy replacement) sweeps up later.
+   */
+  unusedHolders(
+    query: Omit<HeldQuery, "holder" | "buildName"> & { owner: string; keep?: string },
+    signal: AbortSignal,
+  ): Promise<string[]>;
+}
+
+/** Which holder's image to look for, where, and how to reach it. */
+export interface HeldQuery {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly holder: Holder;
+  /** The build region first. */
+  readonly regions: readonly string[];
+  readonly buildName: string;
 }
 
 export const TAG_PREFIX = "kiln:";

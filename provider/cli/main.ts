@@ -75,7 +75,52 @@ export function program(): Command {
       process.exitCode = await runCleanupCommand(opts);
     });
 
+  const image = cli
+    .command("image")
+    .description("bake and delete one image as a resource does (run by the CDKTF BakedImage construct)");
+  image
+    .command("check")
+    .description("read a request on stdin; print its fingerprint and problems as JSON")
+    .action(async () => {
+      const { runImageCheck } = await import("./image-command");
+      process.exitCode = await runImageCheck(await readStdin());
+    });
+  image
+    .command("bake")
+    .description(`bake the image of the request in $KILN_IMAGE_REQUEST and tag it as held by --holder`)
+    .requiredOption("--holder <key>", "the key of the resource holding the image (Terraform's resource ID)")
+    .action(async (opts: { holder: string }) => {
+      const { runImageBake } = await import("./image-command");
+      process.exitCode = await runImageBake(opts.holder);
+    });
+  image
+    .command("destroy")
+    .description("delete the image --holder holds, in every region, unless retained or held by others")
+    .requiredOption("--holder <key>", "the key of the resource holding the image")
+    .action(async (opts: { holder: string }) => {
+      const { runImageDestroy } = await import("./image-command");
+      process.exitCode = await runImageDestroy(opts.holder);
+    });
+
+  cli
+    .command("fleet")
+    .description("immutable fleet operations (run by the CDKTF ImmutableFleet construct)")
+    .command("rollout")
+    .description(
+      `wait for the new group's health, move the listener's traffic to it, roll back on failure (input: $KILN_ROLLOUT_REQUEST)`,
+    )
+    .action(async () => {
+      const { runFleetRollout } = await import("./fleet-command");
+      process.exitCode = await runFleetRollout();
+    });
+
   return cli;
+}
+
+async function readStdin(): Promise<string> {
+  let text = "";
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
 }
 
 /** Packer's flags are single-dash (`-var`, `-only=x`); accept them as written so command lines carry over. */

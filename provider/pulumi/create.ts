@@ -23,6 +23,18 @@ export interface OperationContext {
   readonly write: LineWriter;
 }
 
+/** How a front end other than Pulumi's dynamic provider runs the create. */
+export interface CreateOptions {
+  /** The holder key to tag the image with. @default - a random key */
+  readonly holderKey?: string;
+  /**
+   * When the janitor starts: on interruption (Pulumi sends SIGINT, then kills), or as soon as a build
+   * starts (Terraform's local-exec gets SIGKILL on interrupt, with no signal first).
+   * @default "on-interrupt"
+   */
+  readonly janitor?: "on-interrupt" | "standby";
+}
+
 /**
  * Bakes the image, or adopts one baked earlier from identical content (`reuse`), and marks it as held
  * by this resource. On failure nothing is left: the engine removes the build's temporary resources, and
@@ -32,15 +44,19 @@ export interface OperationContext {
 export async function createImage(
   inputs: BakedImageInputs,
   { signal, write }: OperationContext,
+  options: CreateOptions = {},
 ): Promise<{ id: string; outs: BakedImageOutputs }> {
   const image = withUniqueName(await imageSpec(inputs));
   // Loaded and validated once for the whole operation: the build runs the prepared definition.
   const prepared = await prepare(image.spec);
   const redact = makeRedactor(prepared.builds.flatMap((p) => p.secrets));
-  const holder: Holder = { key: randomUUID().replaceAll("-", "").slice(0, 16), owner: inputs.owner };
+  const holder: Holder = {
+    key: options.holderKey ?? randomUUID().replaceAll("-", "").slice(0, 16),
+    owner: inputs.owner,
+  };
   const config = image.source.config;
 
-  const guard = janitorGuard(image, signal, write);
+  const guard = janitorGuard(image, signal, write, options.janitor ?? "on-interrupt");
   let outcome: BuildOutcome;
   let runUuid: string;
   try {
@@ -60,17 +76,19 @@ export async function createImage(
     guard.done(error);
     throw new Error(redact(`BakedImage build failed: ${errorMessage(error)}`), { cause: error });
   }
-  guard.done();
 
   const artifact = outcome.artifacts[0] as Artifact;
   try {
     await (await imageStore(image.source.type)).hold({ artifact, config }, holder, { baked: !outcome.reused }, signal);
   } catch (error) {
     await undo(outcome.reused ? [] : [artifact], image, inputs, holder, redact, write, error);
+    guard.done(error);
     throw new Error(redact(`BakedImage: marking ${artifact.id} as held failed: ${errorMessage(error)}`), {
       cause: error,
     });
   }
+  // Released only now: a process killed before the image is held would leave an image nobody tracks.
+  guard.done();
   if (outcome.fingerprint !== inputs.fingerprint) {
     say(
       write,
@@ -84,14 +102,15 @@ export async function createImage(
 
 /**
  * Starts the janitor when the operation is interrupted (the provider may be killed before its cleanup
- * ends), and releases it once the build's own cleanup has finished without a cleanup error.
+ * ends), or in `standby` as soon as the build starts; releases it once the build's own cleanup has
+ * finished without a cleanup error.
  */
-function janitorGuard(image: ImageSpec, signal: AbortSignal, write: LineWriter) {
+function janitorGuard(image: ImageSpec, signal: AbortSignal, write: LineWriter, when: CreateOptions["janitor"]) {
   const buildIds: string[] = [];
   let janitor: Janitor | undefined;
   const start = () => {
     const plan = janitorPlan(image.source, buildIds);
-    if (!plan) return;
+    if (!plan || janitor) return;
     janitor = startJanitor(plan);
     say(
       write,
@@ -104,7 +123,10 @@ function janitorGuard(image: ImageSpec, signal: AbortSignal, write: LineWriter) 
     watch:
       (sink: EventSink): EventSink =>
       (event) => {
-        if (event.type === "build-started") buildIds.push(event.buildId);
+        if (event.type === "build-started") {
+          buildIds.push(event.buildId);
+          if (when === "standby") start();
+        }
         sink(event);
       },
     done(error?: unknown) {

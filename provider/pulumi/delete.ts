@@ -4,6 +4,12 @@ import type { OperationContext } from "./create";
 import { imageStore } from "./images";
 import type { BakedImageOutputs } from "./inputs";
 
+/** What deleting needs from the state (or, for front ends keeping no artifact, from the image's tags). */
+export type HeldImage = Pick<
+  BakedImageOutputs,
+  "artifact" | "source" | "buildName" | "artifactId" | "holder" | "owner" | "retainOnDelete" | "adopted" | "images"
+>;
+
 /**
  * Lets go of the image, and deletes it (every region, with its snapshots) when nobody else holds it:
  * - this resource's holder tag is removed first;
@@ -13,7 +19,7 @@ import type { BakedImageOutputs } from "./inputs";
  * - an image a BakedImage did not bake is never deleted by one that adopted it.
  * Safe to repeat after a partial failure: what is already gone counts as deleted.
  */
-export async function deleteImage(props: BakedImageOutputs, { signal, write }: OperationContext): Promise<void> {
+export async function deleteImage(props: HeldImage, { signal, write }: OperationContext): Promise<void> {
   if (!props.artifact || !props.source) return;
   const target = { artifact: props.artifact, config: props.source.config };
   const what = `${props.buildName}: ${props.artifactId || props.artifact.id}`;

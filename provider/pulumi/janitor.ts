@@ -26,10 +26,14 @@ export interface Janitor {
  * the builder leaves nothing behind (`null`) or the config names no region. Throws for an unknown type.
  */
 export function janitorPlan(source: SourceSpec, buildIds: readonly string[]): JanitorPlan | undefined {
-  const { leftoverRegions } = builderDescriptor(source.type);
-  const regions = leftoverRegions?.(source.config) ?? [];
+  const regions = sourceRegions(source);
   if (!buildIds.length || !regions.length) return undefined;
   return { builderType: source.type, buildIds, regions, config: source.config };
+}
+
+/** The regions a source makes images (and may leave resources) in, build region first; [] for `null`. */
+export function sourceRegions(source: SourceSpec): readonly string[] {
+  return builderDescriptor(source.type).leftoverRegions?.(source.config) ?? [];
 }
 
 /**

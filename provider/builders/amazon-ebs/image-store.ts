@@ -1,4 +1,12 @@
-import { CreateTagsCommand, DeleteTagsCommand, type EC2Client, type Tag } from "@aws-sdk/client-ec2";
+import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  type EC2Client,
+  type Tag,
+} from "@aws-sdk/client-ec2";
 import {
   BAKED_TAG,
   HOLDER_TAG_PREFIX,
@@ -8,10 +16,11 @@ import {
   TAG_PREFIX,
   type TagChange,
 } from "../image-store";
-import { type EbsArtifactDetails, parseDetails } from "./artifact";
+import { builtFrom, type EbsArtifactDetails, ebsArtifact, parseDetails } from "./artifact";
 import { accessFrom, Ec2Clients } from "./clients";
-import { describeImage } from "./images";
+import { describeImage, findOwnImages } from "./images";
 import { awsCode } from "./polling";
+import { FINGERPRINT_TAG } from "./tags";
 
 /** AMIs: holder tags on the AMI in every region; `retag` also reaches each region's snapshots. */
 export const amazonEbsStore: ImageStore = {
@@ -69,6 +78,51 @@ export const amazonEbsStore: ImageStore = {
       return image !== undefined && image.State !== "deregistered";
     });
   },
+
+  async unusedHolders({ config, owner, regions, keep }, signal) {
+    const [region = ""] = regions;
+    const clients = new Ec2Clients(accessFrom(config, region));
+    try {
+      const ec2 = clients.get(region);
+      const images = await findOwnImages(ec2, [{ Name: "tag-key", Values: [BAKED_TAG] }], signal);
+      const keys: string[] = [];
+      for (const image of images) {
+        const holders = (image.Tags ?? []).filter((t) => t.Key?.startsWith(HOLDER_TAG_PREFIX));
+        const mine = holders.map((t) => (t.Key as string).slice(HOLDER_TAG_PREFIX.length));
+        if (!holders.length || holders.some((t) => t.Value !== owner) || (keep && mine.includes(keep))) continue;
+        if (await inUse(ec2, image.ImageId as string, signal)) continue;
+        keys.push(...mine);
+      }
+      return keys;
+    } finally {
+      clients.destroy();
+    }
+  },
+
+  async find({ config, holder, regions, buildName }, signal) {
+    const [buildRegion = ""] = regions;
+    const clients = new Ec2Clients(accessFrom(config, buildRegion));
+    try {
+      const filters = [{ Name: "tag-key", Values: [holderTag(holder)] }];
+      const found = await Promise.all(
+        regions.map(async (region) => {
+          const [image] = await findOwnImages(clients.get(region), filters, signal);
+          return image && image.State !== "deregistered" ? { image, built: builtFrom(region, image) } : undefined;
+        }),
+      );
+      const images = found.filter((f) => f !== undefined);
+      const first = images[0]?.image;
+      if (!first) return undefined;
+      const fingerprint = first.Tags?.find((t) => t.Key === FINGERPRINT_TAG)?.Value ?? "";
+      return ebsArtifact(
+        { buildName, fingerprint },
+        images.map((i) => i.built),
+        { buildRegion, amiName: first.Name ?? "" },
+      );
+    } finally {
+      clients.destroy();
+    }
+  },
 };
 
 async function applyTags(ec2: EC2Client, resources: string[], change: TagChange, signal: AbortSignal): Promise<void> {
@@ -103,6 +157,33 @@ async function withClients<T>(
   } finally {
     clients.destroy();
   }
+}
+
+/** Whether an instance (not terminated) runs the image, or a launch template's default or latest version launches it. */
+async function inUse(ec2: EC2Client, imageId: string, signal: AbortSignal): Promise<boolean> {
+  const states = ["pending", "running", "stopping", "stopped", "shutting-down"];
+  const instances = await ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: "image-id", Values: [imageId] },
+        { Name: "instance-state-name", Values: states },
+      ],
+    }),
+    { abortSignal: signal },
+  );
+  if ((instances.Reservations ?? []).some((r) => r.Instances?.length)) return true;
+  const templates = await ec2.send(new DescribeLaunchTemplatesCommand({}), { abortSignal: signal });
+  for (const template of templates.LaunchTemplates ?? []) {
+    const versions = await ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({
+        LaunchTemplateId: template.LaunchTemplateId,
+        Versions: ["$Latest", "$Default"],
+      }),
+      { abortSignal: signal },
+    );
+    if (versions.LaunchTemplateVersions?.some((v) => v.LaunchTemplateData?.ImageId === imageId)) return true;
+  }
+  return false;
 }
 
 function isGone(error: unknown): boolean {

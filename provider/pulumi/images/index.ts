@@ -11,6 +11,12 @@ const nothingStored: ImageStore = {
   async exists() {
     return true;
   },
+  async find() {
+    return undefined;
+  },
+  async unusedHolders() {
+    return [];
+  },
 };
 
 /** The image store of a builder type, as its descriptor declares it; throws for an unknown type. */
@@ -18,5 +24,5 @@ export async function imageStore(builderType: string): Promise<ImageStore> {
   return (await loadBuilder(builderType)).images ?? nothingStored;
 }
 
-export type { Holder, ImageStore, ImageTarget, Release, TagChange } from "../../builders/image-store";
+export type { HeldQuery, Holder, ImageStore, ImageTarget, Release, TagChange } from "../../builders/image-store";
 export { BAKED_TAG, HOLDER_TAG_PREFIX, holderTag } from "../../builders/image-store";

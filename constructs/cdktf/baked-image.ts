@@ -1,0 +1,115 @@
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
+import type { TerraformProvider } from "cdktf";
+import { DataResource } from "cdktf";
+import { Construct } from "constructs";
+import { holderTag } from "../../provider/builders/image-store";
+import type { ImageCheckResult } from "../../provider/cli/image-command";
+import { envRef, type ImageRequest, REQUEST_ENV } from "../../provider/cli/image-request";
+import type { ResolvedArgs } from "../../provider/pulumi/inputs";
+import { shellQuote } from "../../provider/util/shell";
+import { kilnCommand } from "./kiln-command";
+
+/**
+ * The same arguments as the Pulumi `BakedImage`, as plain values: `amazonEbs` with `provisioners` and
+ * `postProcessors`, or a Packer `template` with `vars`, `only`, `except`. A sensitive value (a password,
+ * a token, a sensitive template variable) is never written into the configuration: pass
+ * `BakedImage.fromEnv("NAME")` and export `NAME` where `cdktf deploy` / `terraform apply` runs.
+ */
+export type BakedImageProps = ResolvedArgs & {
+  /** The AWS provider the image lookup uses. @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
+};
+
+/**
+ * A machine image baked during `cdktf deploy` (Terraform's apply), as Packer would, and deleted with its
+ * snapshots in every region when the resource goes.
+ *
+ * Terraform pieces: a `terraform_data` whose `triggers_replace` is the content fingerprint (computed at
+ * synth from the builder settings and the bytes of every script and file), with `local-exec` provisioners
+ * running `kiln image bake` on create and `kiln image destroy` on destroy, and a `data "aws_ami"` found
+ * by the holder tag the bake writes. A script edit shows as a replacement in `cdktf diff`; nothing else
+ * does. The image is replaced create-before-destroy, so a fleet moves over before the old image goes.
+ */
+export class BakedImage extends Construct {
+  /** A value read from the environment variable `name` at apply time and redacted from the output. */
+  static fromEnv(name: string): string {
+    return envRef(name);
+  }
+
+  /** The image in the build region (a token resolved during apply when the image is new). */
+  readonly imageId: string;
+  /** Content fingerprint: builder settings, provisioners, bytes of every file they upload or run. */
+  readonly fingerprint: string;
+  /** The `terraform_data` resource that bakes (its `id` is the holder key tagged on the image). */
+  readonly bake: DataResource;
+  /** The lookup of the baked image, ordered after the bake. */
+  readonly ami: DataAwsAmi;
+
+  constructor(scope: Construct, id: string, props: BakedImageProps) {
+    super(scope, id);
+    const { provider, ...args } = props;
+    const request: ImageRequest = {
+      name: id,
+      owner: `cdktf:${this.node.path}`,
+      args: { ...args, baseDir: resolve(args.baseDir ?? process.cwd()) },
+    };
+    const checked = checkRequest(request, this.node.path);
+    this.fingerprint = checked.fingerprint;
+
+    const kiln = kilnCommand().map(shellQuote).join(" ");
+    const environment = { [REQUEST_ENV]: `\${self.input.request}` };
+    this.bake = new DataResource(this, "bake", {
+      triggersReplace: { fingerprint: checked.fingerprint, imageName: imageName(args) },
+      input: { request: literal(JSON.stringify(request)) },
+      lifecycle: { createBeforeDestroy: true },
+      provisioners: [
+        // `exec`: Terraform kills the command's process on interrupt; it must be kiln, not a shell.
+        { type: "local-exec", command: `exec ${kiln} image bake --holder \${self.id}`, environment },
+        {
+          type: "local-exec",
+          when: "destroy",
+          command: `exec ${kiln} image destroy --holder \${self.id}`,
+          environment,
+        },
+      ],
+    });
+    this.ami = new DataAwsAmi(this, "image", {
+      owners: ["self"],
+      mostRecent: true,
+      filter: [{ name: "tag-key", values: [holderTag({ key: this.bake.id, owner: "" })] }],
+      dependsOn: [this.bake],
+      provider,
+    });
+    this.imageId = this.ami.id;
+  }
+}
+
+/** Terraform reads `${…}` and `%{…}` in strings as templates; a script's `${HOME}` must stay text. */
+function literal(text: string): string {
+  return text.replace(/([$%])\{/g, (_match, sign: string) => `${sign}${sign}{`);
+}
+
+function imageName(args: ResolvedArgs): string {
+  const builder = args.amazonEbs as { amiName?: string; ami_name?: string } | undefined;
+  return builder?.amiName ?? builder?.ami_name ?? "";
+}
+
+/** Runs `kiln image check` (validation and fingerprint need async file and template reads; synth is sync). */
+function checkRequest(request: ImageRequest, path: string): ImageCheckResult {
+  const [command, ...args] = kilnCommand();
+  const run = spawnSync(command as string, [...args, "image", "check"], {
+    input: JSON.stringify(request),
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  if (run.status !== 0) {
+    throw new Error(`BakedImage '${path}': ${(run.stderr || run.error?.message || "kiln image check failed").trim()}`);
+  }
+  const result = JSON.parse(run.stdout) as ImageCheckResult;
+  if (result.failures.length) {
+    throw new Error(`BakedImage '${path}': ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+  }
+  return result;
+}

@@ -1,0 +1,212 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import type { TerraformProvider } from "cdktf";
+import { DataResource, Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+import { ROLLOUT_ENV } from "../../provider/cli/fleet-command";
+import type { RolloutInput } from "../../provider/fleet/input";
+import {
+  canaryStepsProblem,
+  GENERATION_KEY_LENGTH,
+  generationNames,
+  healthThresholds,
+} from "../../provider/fleet/plan";
+import { parseDuration } from "../../provider/util/duration";
+import { shellQuote } from "../../provider/util/shell";
+import { kilnCommand } from "./kiln-command";
+
+export interface ImmutableFleetProps {
+  /** The image every instance of a generation runs, e.g. `BakedImage.imageId`. A new image is a new generation. */
+  readonly imageId: string;
+  readonly instanceType: string;
+  readonly vpcId: string;
+  /** Subnets the groups launch into. */
+  readonly subnetIds: string[];
+  readonly securityGroupIds?: string[];
+  /** The load balancer the fleet serves behind; the fleet owns its listener on `port`. */
+  readonly loadBalancerArn: string;
+  /** @default 80 */
+  readonly port?: number;
+  /** Port the instances serve on. @default 80 */
+  readonly instancePort?: number;
+  /** Path of the target group's HTTP health check. @default "/" */
+  readonly healthCheckPath?: string;
+  /** @default 2 */
+  readonly desiredCapacity?: number;
+  /** @default - desiredCapacity */
+  readonly minSize?: number;
+  /** @default - desiredCapacity */
+  readonly maxSize?: number;
+  /** User data script (plain text). @default - a no-op script */
+  readonly userData?: string;
+  /** Canary percentages before 100 %, e.g. `[10, 50]`. @default [] (all at once) */
+  readonly canarySteps?: number[];
+  /** Wait after each traffic step, watching `alarmNames` (Go duration). @default "0s" */
+  readonly bakeTime?: string;
+  /** CloudWatch alarms that roll the deploy back when in ALARM during a bake. @default [] */
+  readonly alarmNames?: string[];
+  /** How long the new generation has to become healthy (Go duration). @default "10m" */
+  readonly healthTimeout?: string;
+  /** Share of `desiredCapacity` that must be healthy, percent. @default 100 */
+  readonly minHealthyPercent?: number;
+  /** Seconds a deregistered instance keeps its connections. @default 30 */
+  readonly deregistrationDelay?: number;
+  /** Region of the fleet, for the rollout's API calls. @default - the AWS SDK's (AWS_REGION) */
+  readonly region?: string;
+  /** AWS endpoint for the rollout's API calls (moto in tests). @default - the SDK's (AWS_ENDPOINT_URL) */
+  readonly endpoint?: string;
+  /** The AWS provider of the fleet's resources. @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * An immutable blue/green fleet behind a load balancer, on `@cdktf/provider-aws`. Every image is a new
+ * generation — launch template, target group and Auto Scaling group, named from the image with the
+ * planning functions the Pulumi component uses — created before the previous one is destroyed. Once the
+ * new group exists, `kiln fleet rollout` (a `local-exec`) waits for its capacity and target health, moves
+ * the listener's weights to it step by step, baking and watching alarms; only then does Terraform destroy
+ * the previous generation. A failed or interrupted rollout puts the traffic back on the previous group,
+ * scales the new one to zero and fails the apply, which leaves the previous generation in place.
+ */
+export class ImmutableFleet extends Construct {
+  readonly launchTemplate: LaunchTemplate;
+  readonly targetGroup: LbTargetGroup;
+  readonly group: AutoscalingGroup;
+  readonly listener: LbListener;
+  /** The `terraform_data` whose create runs the rollout of each generation. */
+  readonly rollout: DataResource;
+
+  constructor(scope: Construct, id: string, props: ImmutableFleetProps) {
+    super(scope, id);
+    const settings = validate(this.node.path, props);
+    const { provider } = props;
+    // The generation key, as generationKey() computes it, in Terraform: the image is known only at apply.
+    const key = Fn.substr(Fn.sha256(props.imageId), 0, GENERATION_KEY_LENGTH);
+    const names = generationNames(id, "0");
+    const named = (full: string) => `${full.slice(0, -GENERATION_KEY_LENGTH)}${key}`;
+    const replaceFirst = { createBeforeDestroy: true };
+
+    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+      provider,
+      name: named(names.launchTemplate),
+      imageId: props.imageId,
+      instanceType: props.instanceType,
+      vpcSecurityGroupIds: props.securityGroupIds,
+      // Never empty: moto fails CreateAutoScalingGroup on a launch template without user data.
+      userData: Fn.base64encode(props.userData ?? "#!/bin/sh\n# launched by Kiln's ImmutableFleet\n"),
+      tagSpecifications: [{ resourceType: "instance", tags: { "kiln:fleet": id } }],
+      lifecycle: replaceFirst,
+    });
+    this.targetGroup = new LbTargetGroup(this, "target-group", {
+      provider,
+      // The name carries the generation key, so each generation gets its own target group.
+      name: named(names.targetGroup),
+      port: settings.instancePort,
+      protocol: "HTTP",
+      vpcId: props.vpcId,
+      deregistrationDelay: String(props.deregistrationDelay ?? 30),
+      healthCheck: { path: props.healthCheckPath ?? "/", matcher: "200" },
+      lifecycle: replaceFirst,
+    });
+    this.group = new AutoscalingGroup(this, "group", {
+      provider,
+      name: named(names.group),
+      minSize: settings.capacity.min,
+      maxSize: settings.capacity.max,
+      desiredCapacity: settings.capacity.desired,
+      vpcZoneIdentifier: props.subnetIds,
+      launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
+      targetGroupArns: [this.targetGroup.arn],
+      healthCheckType: "ELB",
+      waitForCapacityTimeout: props.healthTimeout ?? "10m",
+      tag: [{ key: "kiln:fleet", value: id, propagateAtLaunch: true }],
+      lifecycle: replaceFirst,
+    });
+    this.listener = new LbListener(this, "listener", {
+      provider,
+      loadBalancerArn: props.loadBalancerArn,
+      port: props.port ?? 80,
+      protocol: "HTTP",
+      defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      // After the first deploy the rollout owns the weights; Terraform must not put them back.
+      lifecycle: { ignoreChanges: ["default_action"] },
+    });
+
+    const input: RolloutInput = {
+      fleet: id,
+      region: props.region ?? new DataAwsRegion(this, "region", { provider }).region,
+      target: { group: this.group.name, targetGroupArn: this.targetGroup.arn },
+      capacity: settings.capacity,
+      listenerArn: this.listener.arn,
+      canarySteps: settings.canarySteps,
+      bakeTime: props.bakeTime ?? "0s",
+      alarmNames: props.alarmNames ?? [],
+      health: { timeout: props.healthTimeout ?? "10m", minHealthyPercent: props.minHealthyPercent ?? 100 },
+      ...(props.endpoint ? { endpoint: props.endpoint } : {}),
+    };
+    const kiln = kilnCommand().map(shellQuote).join(" ");
+    this.rollout = new DataResource(this, "rollout", {
+      triggersReplace: { group: this.group.name },
+      input: { request: Fn.jsonencode(input) },
+      provisioners: [
+        {
+          type: "local-exec",
+          // `exec`: on interrupt Terraform kills this process; it must be kiln, not a shell.
+          command: `exec ${kiln} fleet rollout`,
+          environment: { [ROLLOUT_ENV]: `\${self.input.request}` },
+        },
+      ],
+      lifecycle: replaceFirst,
+    });
+  }
+}
+
+interface Settings {
+  readonly capacity: { min: number; max: number; desired: number };
+  readonly canarySteps: number[];
+  readonly instancePort: number;
+}
+
+/** Eager checks, each naming the prop, so a bad fleet fails at synth rather than halfway through a deploy. */
+function validate(path: string, props: ImmutableFleetProps): Settings {
+  const problems: string[] = [];
+  const desired = props.desiredCapacity ?? 2;
+  const capacity = { min: props.minSize ?? desired, max: props.maxSize ?? desired, desired };
+  if (!(capacity.min <= capacity.desired && capacity.desired <= capacity.max)) {
+    problems.push(
+      `minSize ≤ desiredCapacity ≤ maxSize must hold, got ${capacity.min}/${capacity.desired}/${capacity.max}`,
+    );
+  }
+  try {
+    healthThresholds(desired, { minHealthyPercent: props.minHealthyPercent });
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  const canarySteps = props.canarySteps ?? [];
+  const steps = canaryStepsProblem(canarySteps);
+  if (steps) problems.push(`canarySteps: ${steps}`);
+  for (const field of ["bakeTime", "healthTimeout"] as const) {
+    const value = props[field];
+    if (value === undefined) continue;
+    try {
+      parseDuration(value);
+    } catch (error) {
+      problems.push(`${field}: ${(error as Error).message}`);
+    }
+  }
+  const instancePort = props.instancePort ?? 80;
+  for (const field of ["port", "instancePort"] as const) {
+    const value = props[field];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 65535)) {
+      problems.push(`${field}: ${value} is not a port (1–65535)`);
+    }
+  }
+  if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length === 0) {
+    problems.push("subnetIds: give at least one subnet");
+  }
+  if (problems.length) throw new Error(`ImmutableFleet '${path}': ${problems.join("; ")}`);
+  return { capacity, canarySteps, instancePort };
+}

@@ -1,0 +1,2 @@
+export { BakedImage, type BakedImageProps } from "./baked-image";
+export { ImmutableFleet, type ImmutableFleetProps } from "./immutable-fleet";
