@@ -1,6 +1,7 @@
 import { isNotFound, longRunning } from "../../builders/azure-arm/arm";
 import { type AzureArtifactDetails, parseAzureDetails } from "../../builders/azure-arm/artifact";
 import { AzureClients, accessFrom } from "../../builders/azure-arm/clients";
+import { KilnError } from "../../engine/errors";
 import {
   BAKED_TAG,
   HOLDER_TAG_PREFIX,
@@ -11,11 +12,22 @@ import {
   type TagChange,
 } from "../image-store";
 
+const CDKTF_ONLY_AWS =
+  "the CDKTF BakedImage bakes amazon-ebs images only; use azure-arm through the Pulumi BakedImage or `kiln build`";
+
 /**
  * Managed images and gallery image versions: holder tags through ARM's tags-at-scope API, which works the
  * same for both. Azure images have no separate snapshots, so `retag` applies only the image tags.
  */
 export const azureArmStore: ImageStore = {
+  // Finding a held image and sweeping unused ones serve the CDKTF BakedImage, which reads its image with a
+  // `data "aws_ami"`: it bakes amazon-ebs images only, so these say so instead of answering wrongly.
+  async find() {
+    throw new KilnError("UNSUPPORTED_FRONT_END", CDKTF_ONLY_AWS);
+  },
+  async unusedHolders() {
+    throw new KilnError("UNSUPPORTED_FRONT_END", CDKTF_ONLY_AWS);
+  },
   async hold(target, holder, { baked }, signal) {
     await eachImage(target, async (clients, id) => {
       const tags: Record<string, string> = { [holderTag(holder)]: holder.owner };
