@@ -8,8 +8,10 @@ RUN := bash scripts/run.sh
 setup:
 	@bash scripts/setup.sh
 
+# tsc, then the CLI bundled into one file (scripts/bundle-cli.ts): `kiln` starts faster from one file.
 build: setup
 	$(RUN) npx tsc -p tsconfig.json
+	$(RUN) node dist/scripts/bundle-cli.js
 
 # Sources, tests and examples (tests are not part of the build, so they get their own pass).
 typecheck: setup
@@ -17,8 +19,8 @@ typecheck: setup
 
 # Format and lint, then no import cycle and layers importing downward (.dependency-cruiser.cjs).
 lint: setup
-	$(RUN) npx biome check provider test bench scripts examples
-	$(RUN) npx depcruise provider --config .dependency-cruiser.cjs
+	$(RUN) npx biome check provider constructs test bench scripts examples
+	$(RUN) npx depcruise provider constructs --config .dependency-cruiser.cjs
 
 # Files derived from the plugin schemas (Pulumi argument types, field tables); a test fails when stale.
 generate: setup

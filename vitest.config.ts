@@ -7,7 +7,12 @@ import { toolEnv } from "./test/fixtures/tool-env";
 Object.assign(process.env, toolEnv());
 
 /** Files that take several minutes: started first so they overlap the rest instead of trailing it. */
-const LONG_FILES = ["test/amazon-ebs/faults.test.ts", "test/pulumi/engine.test.ts", "test/pulumi/interrupt.test.ts"];
+const LONG_FILES = [
+  "test/amazon-ebs/faults.test.ts",
+  "test/pulumi/engine.test.ts",
+  "test/fleet/rollout-engine.test.ts",
+  "test/pulumi/interrupt.test.ts",
+];
 
 /**
  * Without a results cache (a fresh CI clone) vitest orders files by size, which put the fault matrix

@@ -13,9 +13,9 @@ import {
   SshAuthError,
   type SshCommunicator,
   SshError,
+  type SshSessionMode,
   SshTimeoutError,
 } from "../provider/communicator/ssh";
-import { LineSplitter } from "../provider/communicator/ssh-exec";
 import { CommandSession, RecordScanner } from "../provider/communicator/ssh-session";
 import { CancelledError, ConfigError, TimeoutError } from "../provider/engine/errors";
 import { processesMatching, type SshdHandle, startSshd } from "./fixtures/sshd";
@@ -46,11 +46,12 @@ async function connectRoot(
   server: SshdHandle = sshd,
   extra: Record<string, unknown> = {},
   log?: (text: string) => void,
+  session?: SshSessionMode,
 ): Promise<SshCommunicator> {
   const communicator = await connectSsh(
     config({ ssh_username: server.username, ssh_private_key_file: "id_ed25519", ssh_timeout: "20s", ...extra }),
     { host: server.host, port: server.port },
-    { signal: never, baseDir: server.dir, log },
+    { signal: never, baseDir: server.dir, log, session },
   );
   open.push(communicator);
   return communicator;
@@ -145,20 +146,9 @@ async function sessionsOf(
   };
 }
 
-async function withEnv<T>(name: string, value: string, work: () => Promise<T>): Promise<T> {
-  const old = process.env[name];
-  process.env[name] = value;
-  try {
-    return await work();
-  } finally {
-    if (old === undefined) delete process.env[name];
-    else process.env[name] = old;
-  }
-}
-
 /** The opt-out: every command in its own SSH session, as Packer runs them. */
 function connectPerCommand(server: SshdHandle = sshd, extra: Record<string, unknown> = {}) {
-  return withEnv("KILN_SSH_SESSION", "per-command", () => connectRoot(server, extra));
+  return connectRoot(server, extra, undefined, "per-command");
 }
 
 function connectionsTo(server: SshdHandle): string[] {
@@ -324,7 +314,7 @@ const execModes = [
     killed: { exitCode: 137, exitSignal: undefined },
   },
   {
-    mode: "a session per command (KILN_SSH_SESSION=per-command)",
+    mode: 'a session per command (session: "per-command")',
     connect: () => connectPerCommand(),
     killed: { exitCode: null, exitSignal: "SIGKILL" },
   },
@@ -456,7 +446,7 @@ describe("exec with ssh_pty", () => {
 });
 
 describe("the command agent", () => {
-  it("runs 40 commands in one SSH session; KILN_SSH_SESSION=per-command opens one each", async () => {
+  it('runs 40 commands in one SSH session; session "per-command" opens one each', async () => {
     let ssh: SshCommunicator | undefined;
     const port = await newConnectionPort(sshd, async () => {
       ssh = await connectRoot();
@@ -761,7 +751,8 @@ describe("SFTP sessions", () => {
     await ssh!.upload(Buffer.from("c"), path.join(dir, "c.txt"), { signal: never });
     await ssh!.upload(Buffer.from("d"), path.join(dir, "d.txt"), { signal: never });
     expect(fs.readFileSync(path.join(dir, "d.txt"), "utf8")).toBe("d");
-    expect(await sessionsOf(sshd, port, ssh!)).toEqual({ commands: 0, sftp: 2 });
+    // The one command: the directory upload, a tar stream on a channel of its own (ssh-tar.ts).
+    expect(await sessionsOf(sshd, port, ssh!)).toEqual({ commands: 1, sftp: 2 });
   });
 
   it("runs concurrent transfers side by side, on sessions of their own while the shared one is busy", async () => {
@@ -1082,17 +1073,5 @@ describe("RecordScanner", () => {
     expect(data).toEqual(["first\n"]);
     scanner.push(Buffer.from("x\n", "latin1")); // not a record after all
     expect(data.join("")).toBe("first\n\x1eKILN0123x\n");
-  });
-});
-
-describe("LineSplitter", () => {
-  it("keeps multi-byte characters split across chunks and flushes the last partial line", () => {
-    const lines: string[] = [];
-    const splitter = new LineSplitter((line) => lines.push(line));
-    const bytes = Buffer.from("añb\r\nsecond\nthi€rd");
-    for (let i = 0; i < bytes.length; i++) splitter.push(bytes.subarray(i, i + 1));
-    expect(lines).toEqual(["añb", "second"]);
-    splitter.end();
-    expect(lines).toEqual(["añb", "second", "thi€rd"]);
   });
 });

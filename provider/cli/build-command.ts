@@ -1,5 +1,6 @@
+import { SSH_SESSION_MODES, type SshSessionMode } from "../communicator/ssh";
 import { BuildFailedError, build } from "../engine/build";
-import { CancelledError } from "../engine/errors";
+import { CancelledError, ConfigError } from "../engine/errors";
 import type { OnError } from "../engine/step";
 import { loadTemplate } from "../template";
 import { parseDuration } from "../util/duration";
@@ -13,6 +14,7 @@ export interface BuildCliOptions extends TemplateCliOptions {
   readonly force: boolean;
   readonly json: boolean;
   readonly timeout?: string;
+  readonly sshSession?: SshSessionMode;
 }
 
 /** `kiln build`: loads, validates, builds; Ctrl-C cancels and cleans up, a third Ctrl-C exits at once. */
@@ -48,6 +50,7 @@ export async function runBuildCommand(template: string, opts: BuildCliOptions): 
       parallelBuilds: opts.parallelBuilds,
       force: opts.force,
       timeoutMs: opts.timeout ? parseDuration(opts.timeout) : undefined,
+      sshSession: sshSessionOf(opts),
     });
     if (!opts.json) human.summary(result.artifacts);
     return 0;
@@ -58,4 +61,24 @@ export async function runBuildCommand(template: string, opts: BuildCliOptions): 
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+/**
+ * `--ssh-session`; without it, the KILN_SSH_SESSION variable earlier versions read, with a warning: it is
+ * deprecated (a variable is not recorded with a build, an option is).
+ */
+function sshSessionOf(opts: BuildCliOptions): SshSessionMode | undefined {
+  if (opts.sshSession) return opts.sshSession;
+  const fromEnv = process.env.KILN_SSH_SESSION;
+  if (!fromEnv) return undefined;
+  if (!(SSH_SESSION_MODES as readonly string[]).includes(fromEnv)) {
+    throw new ConfigError([
+      {
+        field: "KILN_SSH_SESSION",
+        message: `"${fromEnv}" is not a session mode (${SSH_SESSION_MODES.join(", ")}); the variable is deprecated: use --ssh-session`,
+      },
+    ]);
+  }
+  process.stderr.write(`KILN_SSH_SESSION is deprecated: use --ssh-session ${fromEnv}\n`);
+  return fromEnv as SshSessionMode;
 }

@@ -37,10 +37,8 @@ export async function runCleanupCommand(opts: CleanupCliOptions): Promise<number
           warn: (text) => process.stderr.write(`==> ${region}: ${text}\n`),
         },
       });
-      for (const [kind, ids] of Object.entries(report)) {
-        for (const id of ids) process.stdout.write(`--> ${region}: removed ${kind.replace(/s$/, "")} ${id}\n`);
-        removed += ids.length;
-      }
+      // Each removal was reported by the reporter as it happened; here they are only counted.
+      removed += Object.values(report).reduce((n, ids) => n + ids.length, 0);
     }
     process.stdout.write(`${removed} resource(s) of build ${opts.buildId} removed in ${opts.region.join(", ")}.\n`);
     return 0;

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
+import { z } from "zod";
+import { SSH_SESSION_MODES } from "../communicator/types";
 import { kilnVersion } from "../util/version";
-import { runBuildCommand } from "./build-command";
-import { runCleanupCommand } from "./cleanup-command";
 import { reportError } from "./exit";
-import { runValidateCommand } from "./validate-command";
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -40,7 +39,15 @@ export function program(): Command {
     .option("--force", "build even when an image from identical inputs exists", false)
     .option("--json", "print events as JSON lines instead of the human display", false)
     .option("--timeout <duration>", "time limit for each build, e.g. 30m")
+    .addOption(
+      new Option(
+        "--ssh-session <mode>",
+        "run SSH commands through one agent session per connection, or one SSH session per command as Packer does (default: agent)",
+      ).choices(SSH_SESSION_MODES),
+    )
     .action(async (template: string, opts) => {
+      // Each command loads its modules when it runs: `validate` does not pay for the build engine's.
+      const { runBuildCommand } = await import("./build-command");
       process.exitCode = await runBuildCommand(template, opts);
     });
 
@@ -48,6 +55,7 @@ export function program(): Command {
     .argument("<template>", "a .pkr.hcl/.pkr.json/.json file, or a directory of them")
     .description("check a template without running anything")
     .action(async (template: string, opts) => {
+      const { runValidateCommand } = await import("./validate-command");
       process.exitCode = await runValidateCommand(template, opts);
     });
 
@@ -60,6 +68,7 @@ export function program(): Command {
     .option("--endpoint <url>", "custom EC2 endpoint")
     .option("--profile <name>", "AWS profile")
     .action(async (opts) => {
+      const { runCleanupCommand } = await import("./cleanup-command");
       process.exitCode = await runCleanupCommand(opts);
     });
 
@@ -73,10 +82,19 @@ export function packerStyleArgs(argv: readonly string[]): string[] {
   return argv.map((arg) => (PACKER_FLAGS.test(arg) ? `-${arg}` : arg));
 }
 
-if (require.main === module) {
-  program()
-    .parseAsync(packerStyleArgs(process.argv))
-    .catch((error: unknown) => {
-      process.exitCode = reportError(error, (t) => process.stderr.write(t));
-    });
+/** Runs `kiln` with the process's arguments (Packer's single-dash flags accepted). */
+export function runCli(argv: readonly string[] = process.argv): Promise<void> {
+  // zod compiles a fast path for each object schema on its first parse; a CLI run parses each schema
+  // about once, so compiling costs more than it saves.
+  z.config({ jitless: true });
+  return program()
+    .parseAsync(packerStyleArgs(argv))
+    .then(
+      () => {},
+      (error: unknown) => {
+        process.exitCode = reportError(error, (t) => process.stderr.write(t));
+      },
+    );
 }
+
+if (require.main === module) void runCli();

@@ -1,7 +1,7 @@
-import { StringDecoder } from "node:string_decoder";
 import type { Client, ClientChannel } from "ssh2";
 import { abortReason, raceAbort } from "../engine/abort";
 import { errorMessage } from "../engine/errors";
+import { LineSplitter } from "../util/lines";
 import { SshError } from "./ssh-errors";
 import type { ExecOptions, ExecResult } from "./types";
 
@@ -255,8 +255,8 @@ class ChannelCommand implements RunningCommand {
     this.result = new Promise((resolve) => {
       channel.once("close", () => {
         this.#closed = true;
-        stdout.end();
-        stderr.end();
+        stdout.flush();
+        stderr.flush();
         resolvePid(undefined);
         resolve({ exitCode, exitSignal, disconnected: !exited });
       });
@@ -315,33 +315,6 @@ function isWritable(client: Client): boolean {
 
 function shorten(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-}
-
-/**
- * Splits a byte stream into lines as they arrive: UTF-8 safe across chunk boundaries, `\r\n` and `\n`
- * endings, and a trailing partial line flushed by `end()`.
- */
-export class LineSplitter {
-  readonly #decoder = new StringDecoder("utf8");
-  #partial = "";
-
-  constructor(private readonly emit: (line: string) => void) {}
-
-  push(chunk: Buffer): void {
-    const parts = (this.#partial + this.#decoder.write(chunk)).split("\n");
-    this.#partial = parts.pop() ?? "";
-    for (const line of parts) this.emit(stripCr(line));
-  }
-
-  end(): void {
-    const rest = this.#partial + this.#decoder.end();
-    this.#partial = "";
-    if (rest) this.emit(stripCr(rest));
-  }
-}
-
-function stripCr(line: string): string {
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
 }
 
 /** Resolves with the promise's value, or undefined after `ms`. Never rejects. */

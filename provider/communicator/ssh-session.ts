@@ -7,7 +7,7 @@
  *
  * Semantic difference from one session per command: the environment commands see is the one the login
  * shell exported once, when the agent started; a later change to ~/.bashrc, or functions and aliases it
- * defines, are not seen. KILN_SSH_SESSION=per-command (see ssh.ts) restores one session per command.
+ * defines, are not seen. The session mode `per-command` (SshSessionMode in ssh.ts) restores one session per command.
  *
  * Protocol. Requests are one line on the agent's stdin: `<nonce> <command>`, the command with `\` and
  * newline escaped for `printf %b`. Replies are records in the output streams, `\x1eKILN<nonce>:<kind>:<value>\n`,
@@ -21,14 +21,8 @@ import { randomBytes } from "node:crypto";
 import type { Client, ClientChannel } from "ssh2";
 import { abortReason, raceAbort } from "../engine/abort";
 import { errorMessage } from "../engine/errors";
-import {
-  ChannelNotOpened,
-  GuardedOutput,
-  LineSplitter,
-  openChannel,
-  type RunningCommand,
-  wrapOpenError,
-} from "./ssh-exec";
+import { LineSplitter } from "../util/lines";
+import { ChannelNotOpened, GuardedOutput, openChannel, type RunningCommand, wrapOpenError } from "./ssh-exec";
 import type { ExecOptions, ExecResult } from "./types";
 
 /** How long the login shell may take to start the agent before commands fall back to their own channels. */
@@ -255,11 +249,11 @@ class AgentCommand implements RunningCommand {
     this.#status = Number(value);
     if (stream === "out" && !this.#stdoutDone) {
       this.#stdoutDone = true;
-      this.#stdout.end();
+      this.#stdout.flush();
     }
     if (stream === "err" && !this.#stderrDone) {
       this.#stderrDone = true;
-      this.#stderr.end();
+      this.#stderr.flush();
     }
     if (this.#stdoutDone && this.#stderrDone) {
       this.#finish({ exitCode: Number.isInteger(this.#status) ? (this.#status as number) : null, disconnected: false });
@@ -268,8 +262,8 @@ class AgentCommand implements RunningCommand {
 
   /** The agent's channel closed before the command's exit arrived: the connection (or the agent) died. */
   lost(): void {
-    if (!this.#stdoutDone) this.#stdout.end();
-    if (!this.#stderrDone) this.#stderr.end();
+    if (!this.#stdoutDone) this.#stdout.flush();
+    if (!this.#stderrDone) this.#stderr.flush();
     this.#finish({ exitCode: null, disconnected: true });
   }
 

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Client, FileEntryWithStats, SFTPWrapper, Stats } from "ssh2";
 import { abortReason } from "../engine/abort";
+import { type TreeEntry, walkLocalTree } from "./local-tree";
 
 /**
  * Pipelining for fastPut/fastGet. OpenSSH accepts 255 KiB per request (limits@openssh.com); fewer,
@@ -9,7 +10,7 @@ import { abortReason } from "../engine/abort";
  */
 export const TRANSFER_TUNING = { concurrency: 32, chunkSize: 255 * 1024 } as const;
 /** Files transferred at once by uploadDir/downloadDir: many small files are latency-bound. */
-const FILES_IN_PARALLEL = 4;
+const FILES_IN_PARALLEL = 16;
 /** Buffers are written in these slices, all in flight at once. */
 const BUFFER_SLICE = 255 * 1024;
 
@@ -218,27 +219,19 @@ export class SftpSession {
     }
   }
 
-  /** Copies the contents of `localDir` into `remoteDir`, following symlinks like `scp -r`. */
+  /** Copies the contents of `localDir` into `remoteDir`, following symlinks like `scp -r` (see walkLocalTree). */
   async putTree(localDir: string, remoteDir: string): Promise<void> {
-    const root = await fs.promises.stat(localDir);
-    if (!root.isDirectory()) throw new Error(`${localDir} is not a directory`);
-    await this.mkdirs(remoteDir, root.mode & 0o7777);
-    const files: [string, string][] = [];
-    const walk = async (local: string, remote: string, seen: ReadonlySet<string>): Promise<void> => {
-      for (const entry of await fs.promises.readdir(local, { withFileTypes: true })) {
-        const from = path.join(local, entry.name);
-        const to = path.posix.join(remote, entry.name);
-        const stats = await fs.promises.stat(from).catch(() => undefined); // dangling symlinks are skipped
-        if (stats?.isDirectory()) {
-          const real = await fs.promises.realpath(from);
-          if (seen.has(real)) continue; // a symlink loop
-          await this.mkdirs(to, stats.mode & 0o7777);
-          await walk(from, to, new Set([...seen, real]));
-        } else if (stats?.isFile()) files.push([from, to]);
-      }
-    };
-    await walk(localDir, remoteDir, new Set([await fs.promises.realpath(localDir)]));
-    await inParallel(files, FILES_IN_PARALLEL, ([from, to]) => this.putFile(from, to));
+    const tree = await walkLocalTree(localDir);
+    await this.mkdirs(remoteDir, tree.mode);
+    const files: TreeEntry[] = [];
+    for (const entry of tree.entries) {
+      const to = path.posix.join(remoteDir, entry.relative);
+      if (entry.kind === "dir") await this.mkdirs(to, entry.mode);
+      else files.push(entry);
+    }
+    await inParallel(files, FILES_IN_PARALLEL, (file) =>
+      this.putFile(file.local, path.posix.join(remoteDir, file.relative)),
+    );
   }
 
   /** Copies the contents of `remoteDir` into `localDir`; symlinks to files are followed, to directories not. */

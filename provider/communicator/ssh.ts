@@ -6,16 +6,20 @@ import { abortReason, raceAbort, sleep, throwIfAborted } from "../engine/abort";
 import type { MachineAccess } from "../engine/context";
 import { errorMessage, formatMs, isCancellation, KilnError, TimeoutError } from "../engine/errors";
 import type { CommunicatorConfig } from "./config";
+import { walkLocalTree } from "./local-tree";
 import { SshConnector, type SshLink } from "./ssh-connect";
 import { SshError } from "./ssh-errors";
 import { ChannelNotOpened, runCommand, superviseCommand } from "./ssh-exec";
 import { AgentUnavailable, CommandSession } from "./ssh-session";
 import { resolveSshSettings, type SshSettings } from "./ssh-settings";
 import { SftpSession } from "./ssh-sftp";
-import type { Communicator, ExecOptions, ExecResult, RemoveOptions, TransferOptions } from "./types";
+import { tarUpload } from "./ssh-tar";
+import type { Communicator, ExecOptions, ExecResult, RemoveOptions, SshSessionMode, TransferOptions } from "./types";
 
 export { SshAuthError, SshError, SshTimeoutError } from "./ssh-errors";
 export { SSH_DEFAULTS } from "./ssh-settings";
+
+export { SSH_SESSION_MODES, type SshSessionMode } from "./types";
 
 export interface SshConnectOptions {
   /** Cancels the pause and the connect loop. Later calls take their own signals. */
@@ -24,6 +28,8 @@ export interface SshConnectOptions {
   readonly baseDir: string;
   /** Progress lines (waiting, connected, connection lost); never contains secrets. */
   readonly log?: (text: string) => void;
+  /** @default "agent" */
+  readonly session?: SshSessionMode;
 }
 
 /**
@@ -41,7 +47,7 @@ export async function connectSsh(
   options: SshConnectOptions,
 ): Promise<SshCommunicator> {
   const settings = resolveSshSettings(config, target, options.baseDir);
-  const communicator = new SshCommunicator(settings, options.log);
+  const communicator = new SshCommunicator(settings, options);
   try {
     if (settings.pauseMs > 0) {
       options.log?.(`Pausing ${formatMs(settings.pauseMs)} before connecting to ${communicator.endpoint}`);
@@ -55,16 +61,6 @@ export async function connectSsh(
   }
 }
 
-/**
- * `KILN_SSH_SESSION=per-command` gives every command its own SSH session, as Packer does, instead of
- * running it in the connection's command agent (ssh-session.ts). With the agent, the login environment
- * is captured once per connection, so a command that changes ~/.bashrc (or /etc/profile.d) is not seen
- * by later commands until a reconnect; with per-command sessions every command re-reads startup files.
- */
-export function agentEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.KILN_SSH_SESSION !== "per-command";
-}
-
 /** What one connection has: its command agent and its SFTP session, each made on first use. */
 interface LinkResources {
   readonly link: SshLink;
@@ -74,6 +70,8 @@ interface LinkResources {
   agentUnavailable?: boolean;
   sftp?: SftpSession;
   sftpOpening?: Promise<SftpSession>;
+  /** The target has no GNU tar: directories upload over SFTP. */
+  tarUnavailable?: boolean;
 }
 
 export class SshCommunicator implements Communicator {
@@ -84,17 +82,17 @@ export class SshCommunicator implements Communicator {
   readonly #log: (text: string) => void;
   /** Fires on close(): stops a connect loop that is still running. */
   readonly #closing = new AbortController();
-  /** ssh_pty needs a terminal per command, which the agent cannot give. */
+  /** The session mode is `agent` and ssh_pty is off (a terminal per command, which the agent cannot give). */
   readonly #useAgent: boolean;
   #link?: SshLink;
   #connecting?: Promise<SshLink>;
   #resources?: LinkResources;
   #closed = false;
 
-  constructor(settings: SshSettings, log?: (text: string) => void) {
+  constructor(settings: SshSettings, options: Pick<SshConnectOptions, "log" | "session"> = {}) {
     this.#settings = settings;
-    this.#useAgent = !settings.pty && agentEnabled();
-    this.#log = log ?? (() => {});
+    this.#useAgent = !settings.pty && (options.session ?? "agent") === "agent";
+    this.#log = options.log ?? (() => {});
     this.#connector = new SshConnector(settings, this.#log);
     this.endpoint = this.#connector.endpoint;
   }
@@ -137,10 +135,24 @@ export class SshCommunicator implements Communicator {
     );
   }
 
-  uploadDir(localDir: string, remoteDir: string, options: TransferOptions): Promise<void> {
-    return this.#sftp(`upload ${localDir}/ to ${remoteDir}`, options.signal, (sftp) =>
-      sftp.putTree(localDir, remoteDir),
-    );
+  /** As one tar stream when the target has GNU tar (ssh-tar.ts), file by file over SFTP otherwise. */
+  async uploadDir(localDir: string, remoteDir: string, options: TransferOptions): Promise<void> {
+    const what = `upload ${localDir}/ to ${remoteDir}`;
+    const { signal } = options;
+    throwIfAborted(signal);
+    const link = await this.#live(signal);
+    const res = this.#resourcesOf(link);
+    if (!res.tarUnavailable) {
+      try {
+        const tree = await walkLocalTree(localDir);
+        if (await tarUpload(link.client, tree.entries, remoteDir, tree.mode, signal)) return;
+      } catch (error) {
+        throw this.#transferError(what, signal, error);
+      }
+      res.tarUnavailable = true;
+      this.#log(`${this.endpoint} has no GNU tar: directories upload file by file over SFTP`);
+    }
+    await this.#sftp(what, signal, (sftp) => sftp.putTree(localDir, remoteDir));
   }
 
   download(remotePath: string, localPath: string, options: TransferOptions): Promise<void> {
@@ -293,12 +305,17 @@ export class SshCommunicator implements Communicator {
       }
       await session.use(signal, work);
     } catch (error) {
-      if (signal.aborted) throw abortReason(signal);
-      if (error instanceof KilnError) throw error;
-      throw new SshError(this.endpoint, `${what}: ${errorMessage(error)}`, { cause: error });
+      throw this.#transferError(what, signal, error);
     } finally {
       own?.close();
     }
+  }
+
+  /** A failed transfer's error: the cancellation as such, otherwise naming the transfer and the endpoint. */
+  #transferError(what: string, signal: AbortSignal, error: unknown): unknown {
+    if (signal.aborted) return abortReason(signal);
+    if (error instanceof KilnError) return error;
+    return new SshError(this.endpoint, `${what}: ${errorMessage(error)}`, { cause: error });
   }
 
   /** The connection's SFTP session (opened if there is none yet), or undefined while another caller opens it. */

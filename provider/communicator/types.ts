@@ -49,3 +49,13 @@ export interface TransferOptions {
 export interface RemoveOptions {
   readonly signal: AbortSignal;
 }
+
+/**
+ * How commands reach the machine. `agent` (the default) runs them in the connection's command agent
+ * (ssh-session.ts): the login environment is captured once per connection, so a command that changes
+ * ~/.bashrc (or /etc/profile.d) is not seen by later commands until a reconnect. `per-command` gives every
+ * command its own SSH session, as Packer does: every command re-reads startup files (slower when they
+ * are heavy). `ssh_pty` always uses a session per command: the agent cannot give a terminal.
+ */
+export type SshSessionMode = "agent" | "per-command";
+export const SSH_SESSION_MODES: readonly SshSessionMode[] = ["agent", "per-command"];

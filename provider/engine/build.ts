@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
+import type { SshSessionMode } from "../communicator/types";
 import {
   type PreparedBuild,
   type PreparedProvisioner,
@@ -37,6 +38,12 @@ export interface BuildOptions {
   readonly timeoutMs?: number;
   /** Packer's run UUID, shared by every build of one invocation. @default a new UUID */
   readonly runUuid?: string;
+  /**
+   * How SSH commands reach the machine: the connection's command agent, or one SSH session per command
+   * as Packer does (see SshSessionMode). Not part of the image's content, so not of its fingerprint.
+   * @default "agent"
+   */
+  readonly sshSession?: SshSessionMode;
   /** Called before and after each step's run; throwing fails that step. For fault injection and debugging. */
   readonly onStep?: (build: string, step: string, phase: "before" | "after") => void | Promise<void>;
 }
@@ -251,6 +258,7 @@ function newContext(
     reporter,
     redact,
     force: options.force ?? false,
+    sshSession: options.sshSession,
     generated: { PackerRunUUID: options.runUuid },
   };
 }

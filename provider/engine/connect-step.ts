@@ -1,5 +1,4 @@
 import type { CommunicatorConfig } from "../communicator/config";
-import { connectSsh } from "../communicator/ssh";
 import type { BuilderRun } from "./context";
 import type { Step } from "./step";
 
@@ -20,10 +19,13 @@ export function connectStep(): Step<BuilderRun<CommunicatorConfig, unknown>> {
       const host = config.ssh_host ?? target.host;
       const port = config.ssh_port ?? target.port ?? 22;
       ctx.reporter.info(`Connecting with SSH to ${config.ssh_username ?? "?"}@${host}:${port}`);
+      // Loaded here, not at start-up: ssh2 and its crypto cost a tenth of a second that `validate` never needs.
+      const { connectSsh } = await import("../communicator/ssh");
       ctx.communicator = await connectSsh(config, target, {
         signal,
         baseDir: ctx.baseDir,
         log: (text) => ctx.reporter.info(text),
+        session: ctx.sshSession,
       });
       Object.assign(ctx.generated, {
         Host: host,

@@ -1,4 +1,4 @@
-import type { Communicator } from "../communicator/types";
+import type { Communicator, SshSessionMode } from "../communicator/types";
 import type { Artifact } from "./artifact";
 import type { BuildReporter } from "./events";
 
@@ -36,6 +36,8 @@ export interface BuildContext {
   readonly redact: (text: string) => string;
   /** Rebuild even when an artifact with this fingerprint exists (`--force`). */
   readonly force: boolean;
+  /** How the communicator runs SSH commands (BuildOptions.sshSession). @default "agent" */
+  readonly sshSession?: SshSessionMode;
   /** Builder-generated values exposed to provisioners as `build.<Key>` (Host, Port, User, SourceAMI…). */
   readonly generated: Record<string, string>;
   machine?: MachineAccess;

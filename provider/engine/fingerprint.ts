@@ -1,11 +1,21 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { connectionOnlyFields, sensitiveCommunicatorFields } from "../communicator/config";
 import type { PreparedBuild, PreparedSource } from "../spec/prepare";
 import { selectedBy } from "../spec/prepare";
+import { FileHashCache } from "./hash-cache";
+
+/** Entries of one directory hashed at once: their stats (and, on a miss, reads) overlap. */
+const FILES_IN_PARALLEL = 32;
+
+let processCache: FileHashCache | undefined;
+
+/** The machine's hash cache (see hash-cache.ts), shared by every fingerprint this process computes. */
+export function sharedHashCache(): FileHashCache {
+  processCache ??= new FileHashCache();
+  return processCache;
+}
 
 /**
  * The content fingerprint of one source's build: its builder config and every provisioner that applies
@@ -18,6 +28,7 @@ export async function fingerprintSource(
   build: PreparedBuild,
   source: PreparedSource,
   extraExclude: readonly string[] = [],
+  hashes: FileHashCache = sharedHashCache(),
 ): Promise<string> {
   // Secrets stay out too: the fingerprint is written to image tags, and a hash of a short password is
   // a password.
@@ -37,7 +48,8 @@ export async function fingerprintSource(
     ...applicable.flatMap((p) => p.plugin.localInputs(p.config, build.baseDir)),
   ];
   const fileHashes: [string, string][] = [];
-  for (const path of localFiles) fileHashes.push(...(await hashTree(path, build.baseDir)));
+  for (const path of localFiles) fileHashes.push(...(await hashTree(path, build.baseDir, hashes)));
+  await hashes.save();
 
   const content = {
     builder: source.spec.type,
@@ -49,19 +61,23 @@ export async function fingerprintSource(
 }
 
 /** Hashes a file, or every file under a directory in a stable order, as [relative path, sha256] pairs. */
-async function hashTree(path: string, baseDir: string): Promise<[string, string][]> {
+async function hashTree(path: string, baseDir: string, hashes: FileHashCache): Promise<[string, string][]> {
   const info = await stat(path);
-  if (!info.isDirectory()) return [[relative(baseDir, path), await hashFile(path)]];
-  const entries = (await readdir(path)).sort();
+  if (!info.isDirectory()) return [[relative(baseDir, path), await hashes.hash(path)]];
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   const out: [string, string][] = [];
-  for (const entry of entries) out.push(...(await hashTree(join(path, entry), baseDir)));
+  for (let i = 0; i < entries.length; i += FILES_IN_PARALLEL) {
+    const batch = entries.slice(i, i + FILES_IN_PARALLEL).map(async (entry) => {
+      const full = join(path, entry.name);
+      // A plain file needs no stat of its own here; a symlink may lead to a directory.
+      if (entry.isFile()) return [[relative(baseDir, full), await hashes.hash(full)]] as [string, string][];
+      return hashTree(full, baseDir, hashes);
+    });
+    for (const pairs of await Promise.all(batch)) out.push(...pairs);
+  }
   return out;
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(path), hash);
-  return hash.digest("hex");
 }
 
 /** JSON with object keys sorted at every level, so equal values always serialise the same. */

@@ -1,7 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { ebsSchema } from "../builders/amazon-ebs/config";
-import type { AmazonEbsArgs, InlineBuilderArgs, PostProcessorArgs, ProvisionerArgs } from "../generated/pulumi-args";
+import type { InlineBuilderArgs, PostProcessorArgs, ProvisionerArgs } from "../generated/pulumi-args";
 
 export type * from "../generated/pulumi-args";
 export type { PostProcessorCommonArgs, ProvisionerCommonArgs } from "./common-args";
@@ -59,18 +57,11 @@ export interface BakedImageArgs extends InlineBuilderArgs {
    * baking again. An adopted image is shared: see the README for who deletes it. @default false
    */
   readonly reuse?: pulumi.Input<boolean>;
+  /**
+   * How the build's SSH commands run: `agent` runs them through one session per connection, whose login
+   * environment is read once; `per-command` opens an SSH session for each command, as Packer does, so each
+   * re-reads startup files (~/.bashrc). Recorded in the stack; not part of the image's content, so
+   * changing it updates the resource in place and does not bake again. @default "agent"
+   */
+  readonly sshSession?: pulumi.Input<"agent" | "per-command">;
 }
-
-/** `amiName` → `ami_name`, at the type level. */
-type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
-  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
-  : S;
-type Assert<T extends true> = T;
-type EbsFields = keyof z.input<typeof ebsSchema>;
-type ArgFields = SnakeCase<keyof AmazonEbsArgs & string>;
-
-// Compile-time guards that the generated AmazonEbsArgs and the builder's schema name the same fields, both
-// ways: a field added, renamed or removed in provider/builders/amazon-ebs/config.ts without `make generate`
-// fails the build here.
-export type AmazonEbsArgsHaveNoUnknownField = Assert<[Exclude<ArgFields, EbsFields>] extends [never] ? true : false>;
-export type AmazonEbsArgsCoverTheSchema = Assert<[Exclude<EbsFields, ArgFields>] extends [never] ? true : false>;

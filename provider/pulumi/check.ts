@@ -1,3 +1,4 @@
+import { SSH_SESSION_MODES } from "../communicator/types";
 import { prepareAll } from "../engine/build";
 import { ConfigError, type ConfigProblem, errorMessage, formatLocation } from "../engine/errors";
 import { makeRedactor } from "../engine/redact";
@@ -22,6 +23,9 @@ export async function checkInputs(news: BakedImageInputs): Promise<ArgsFailure[]
     } catch (error) {
       failures.push({ property: "timeout", reason: errorMessage(error) });
     }
+  }
+  if (news.sshSession !== undefined && !(SSH_SESSION_MODES as readonly string[]).includes(news.sshSession)) {
+    failures.push({ property: "sshSession", reason: `must be one of ${SSH_SESSION_MODES.join(", ")}` });
   }
   try {
     // Validate the name the image will get, suffix included: a name too long only with it fails here too.

@@ -50,6 +50,7 @@ export async function createImage(
       force: !inputs.reuse,
       timeoutMs: parseDuration(inputs.timeout ?? DEFAULT_TIMEOUT),
       fingerprintExclude: fingerprintExcludeFor(image),
+      sshSession: inputs.sshSession,
     });
     outcome = result.builds[0] as BuildOutcome;
     runUuid = result.runUuid;

@@ -66,6 +66,7 @@ export const INPUT_KEYS = [
   "timeout",
   "retainOnDelete",
   "reuse",
+  "sshSession",
   "fingerprint",
   "sensitiveValues",
   "owner",

@@ -9,6 +9,7 @@ import type { PostProcessor } from "../postprocessors/types";
 import { provisioners } from "../provisioners/registry";
 import type { Provisioner } from "../provisioners/types";
 import { parseDuration } from "../util/duration";
+import { nameMatches } from "../util/name-glob";
 import { resolvePath } from "../util/paths";
 import { checkProblem, parseConfig } from "./problems";
 import type { BuildSpec, Located, PostProcessorSpec, ProvisionerSpec, SourceSpec } from "./types";
@@ -231,19 +232,7 @@ export function selectedBy(
   except: readonly string[] | undefined,
 ): boolean {
   const names = [source.buildName, `${source.spec.type}.${source.spec.name}`, source.spec.name];
-  if (only?.length && !only.some((o) => names.some((n) => matchName(o, n)))) return false;
-  if (except?.length && except.some((e) => names.some((n) => matchName(e, n)))) return false;
+  if (only?.length && !only.some((o) => names.some((n) => nameMatches(o, n)))) return false;
+  if (except?.length && except.some((e) => names.some((n) => nameMatches(e, n)))) return false;
   return true;
-}
-
-/** Packer matches -only/-except as globs (`amazon-ebs.*`). */
-function matchName(pattern: string, name: string): boolean {
-  if (!pattern.includes("*")) return pattern === name;
-  const re = new RegExp(
-    `^${pattern
-      .split("*")
-      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
-  return re.test(name);
 }

@@ -42,7 +42,7 @@ const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 function convert(value: unknown, expected: string): unknown {
   if (expected === "number" && typeof value === "string" && DECIMAL.test(value.trim())) return Number(value.trim());
-  if (expected === "boolean" && typeof value === "string" && value in BOOL_TEXT) return BOOL_TEXT[value];
+  if (expected === "boolean" && typeof value === "string" && Object.hasOwn(BOOL_TEXT, value)) return BOOL_TEXT[value];
   if (expected === "string" && (typeof value === "number" || typeof value === "boolean")) return String(value);
   return undefined;
 }

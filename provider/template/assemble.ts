@@ -1,5 +1,6 @@
 import type { SourceLocation } from "../engine/errors";
 import type { BuildSpec, PostProcessorSpec, ProvisionerSpec, SourceSpec } from "../spec/types";
+import { nameMatches } from "../util/name-glob";
 import type { Problems } from "./problems";
 
 /**
@@ -54,7 +55,7 @@ export function canonical(value: unknown): string {
 }
 
 /**
- * `-only`/`-except`: glob patterns (`*` any text, `?` one character) matched against build names such
+ * `-only`/`-except`: glob patterns (see util/name-glob.ts) matched against build names such
  * as `amazon-ebs.web` or `mybuild.amazon-ebs.web`. A pattern that matches nothing is a problem, so a typo
  * cannot silently build everything (or nothing).
  */
@@ -73,7 +74,7 @@ export class NameFilter {
     const hit = (patterns: readonly string[], used: Set<string>) => {
       let matched = false;
       for (const pattern of patterns) {
-        if (names.some((name) => globMatch(pattern, name))) {
+        if (names.some((name) => nameMatches(pattern, name))) {
           used.add(pattern);
           matched = true;
         }
@@ -88,7 +89,7 @@ export class NameFilter {
   /** Except patterns may also name post-processors; those count as used. */
   excepts(...names: readonly string[]): boolean {
     return this.except.some((pattern) => {
-      const matched = names.some((name) => globMatch(pattern, name));
+      const matched = names.some((name) => nameMatches(pattern, name));
       if (matched) this.usedExcept.add(pattern);
       return matched;
     });
@@ -103,12 +104,4 @@ export class NameFilter {
         problems.add("except", `"${p}" matches no build or post-processor (builds: ${known})`);
     }
   }
-}
-
-export function globMatch(pattern: string, name: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${source}$`, "s").test(name);
 }

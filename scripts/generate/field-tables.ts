@@ -25,7 +25,12 @@ function cell(text: string): string {
 function rows(fields: readonly Field[], prefix: string): string[] {
   return fields.flatMap((f) => {
     const name = `${prefix}${f.name}`;
-    const nested = f.type.kind === "object" ? f.type : f.type.kind === "array" && f.type.element.kind === "object" ? f.type.element : undefined;
+    const nested =
+      f.type.kind === "object"
+        ? f.type
+        : f.type.kind === "array" && f.type.element.kind === "object"
+          ? f.type.element
+          : undefined;
     return [
       `| \`${name}\` | ${cell(typeText(f.type))} | ${f.required ? "yes" : ""} | ${cell(f.doc ?? "")} |`,
       ...(nested && nested.kind === "object" ? rows(nested.fields, `${name}.`) : []),

@@ -47,9 +47,11 @@ function argsName(plugin: ArgsPlugin): string {
 }
 
 function pluginInterface(plugin: ArgsPlugin): string {
-  const base = { builder: "", provisioner: " extends ProvisionerCommonArgs", "post-processor": " extends PostProcessorCommonArgs" }[
-    plugin.kind
-  ];
+  const base = {
+    builder: "",
+    provisioner: " extends ProvisionerCommonArgs",
+    "post-processor": " extends PostProcessorCommonArgs",
+  }[plugin.kind];
   const discriminator = plugin.kind === "builder" ? "" : `  readonly type: ${JSON.stringify(plugin.type)};\n`;
   return (
     `/** Packer's \`${plugin.type}\` ${plugin.kind}: its fields in camelCase. */\n` +

@@ -52,6 +52,11 @@ describe("kiln cleanup", () => {
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/removed keyPair killed-build-key|removed key.*killed-build-key/i);
+    // Each removal is reported once, as it happens.
+    const removals = run.stdout.split("\n").filter((line) => /: removed \w+ /.test(line));
+    expect(removals.filter((line) => line.includes("killed-build-key"))).toHaveLength(1);
+    expect(removals.filter((line) => /removed securityGroup sg-/.test(line))).toHaveLength(1);
+    expect(removals).toHaveLength(2);
     const left = await moto.countLeftovers("us-east-1");
     expect(left.keyPairs).toEqual(["someone-elses-key"]);
     expect(left.securityGroups).toEqual([]);

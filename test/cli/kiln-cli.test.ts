@@ -135,4 +135,71 @@ describe("kiln CLI", () => {
     expect(packerStyle.stdout).not.toContain("null.other");
     expect(packerStyle.code).toBe(0);
   });
+
+  it("--only and --except take globs (`?`, `*`, `[...]`), as Packer does", async () => {
+    const path = template(
+      "globs.pkr.hcl",
+      `source "null" "web" {\n  communicator = "none"\n}\nsource "null" "worker" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.web", "source.null.worker"]\n  provisioner "shell-local" {\n    inline = ["echo built \${source.name}"]\n  }\n}\n`,
+    );
+    const built = (run: { stdout: string }) =>
+      run.stdout
+        .split("\n")
+        .flatMap((line) => /: built (\w+)$/.exec(line)?.[1] ?? [])
+        .sort();
+    const only = await kilnHere(["build", "--only", "null.w?b", path]);
+    expect(only.stderr).toBe("");
+    expect(built(only)).toEqual(["web"]);
+    const except = await kilnHere(["build", "-except=null.w?b", path]);
+    expect(built(except)).toEqual(["worker"]);
+    const bracket = await kilnHere(["build", "--only", "null.[w]or*", path]);
+    expect(built(bracket)).toEqual(["worker"]);
+  });
+
+  it("--ssh-session per-command opens an SSH session for each command; the default runs them in one", {
+    timeout: 180_000,
+  }, async () => {
+    // As the fixture's second user, whose login shell reads no heavy startup files (root's may, on a
+    // developer's machine): the agent must start well within its time limit here.
+    const path = join(dir, "sessions.pkr.hcl");
+    writeFileSync(
+      path,
+      `source "null" "box" {
+  ssh_host     = "${sshd.host}"
+  ssh_port     = ${sshd.port}
+  ssh_username = "${sshd.passwordUser}"
+  ssh_password = "${sshd.password}"
+}
+build {
+  sources = ["source.null.box"]
+  provisioner "shell" {
+    inline = ["echo one"]
+  }
+  provisioner "shell" {
+    inline = ["echo two"]
+  }
+}
+`,
+    );
+    /** SSH command sessions sshd started while `work` ran. */
+    const sessionsDuring = async (work: () => Promise<{ code: number | null }>) => {
+      const before = sshd.log().length;
+      const run = await work();
+      expect(run.code).toBe(0);
+      return sshd
+        .log()
+        .slice(before)
+        .split("\n")
+        .filter((line) => line.startsWith("Starting session: command ")).length;
+    };
+    expect(await sessionsDuring(() => kilnHere(["build", path]))).toBe(1);
+    const perCommand = await sessionsDuring(() => kilnHere(["build", "--ssh-session", "per-command", path]));
+    expect(perCommand).toBeGreaterThanOrEqual(2); // at least one per shell provisioner
+    const bad = await kilnHere(["build", "--ssh-session", "sometimes", path]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--ssh-session.*(agent|choices)/s);
+    // The environment variable earlier versions read still works, with a warning.
+    const fromEnv = await kiln(["build", path], { cwd: dir, env: { KILN_SSH_SESSION: "per-command" } });
+    expect(fromEnv.code).toBe(0);
+    expect(fromEnv.stderr).toContain("KILN_SSH_SESSION is deprecated: use --ssh-session per-command");
+  });
 });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 
 /** The compiled `kiln`, as users run it (make test builds it first). */
-export const KILN = resolve(__dirname, "../../dist/provider/cli/main.js");
+export const KILN = resolve(__dirname, "../../dist/provider/cli/kiln.js");
 
 export interface KilnRun {
   readonly code: number | null;

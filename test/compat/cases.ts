@@ -62,4 +62,15 @@ export const TEMPLATE_CASES: readonly TemplateCase[] = [
   { name: "16-env-var-file" },
   { name: "17-path-root", template: "project" },
   { name: "18-legacy-undeclared-user", template: "template.json" },
+  { name: "19-only-glob", folder: "19-only-globs", only: ["null.w?b"] },
+  { name: "19-only-class", folder: "19-only-globs", only: ["null.[wd]*"] },
+  { name: "19-except-glob", folder: "19-only-globs", except: ["*.w*r", "null.d?"] },
+  { name: "20-legacy-rendered-names", template: "template.json" },
+  {
+    name: "20-legacy-rendered-names-only",
+    folder: "20-legacy-rendered-names",
+    template: "template.json",
+    vars: { template: "debian" },
+    only: ["debian-qemu"],
+  },
 ];

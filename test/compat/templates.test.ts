@@ -86,7 +86,7 @@ describe.skipIf(!existsSync(PACKER))("real templates: kiln build against packer 
         TOOLS.map((tool) => limit(async () => outcomes.set(`${tool}:${c.name}`, await buildWith(tool, c)))),
       ),
     );
-  }, 170_000);
+  }, 240_000);
 
   afterAll(async () => {
     const listed = new Set(EXPECTED_DIFFERENCES.map((d) => d.template));

@@ -162,6 +162,14 @@ describe("null builder against a real sshd", () => {
     expect(written.last_run_uuid).toBe(written.builds[1].packer_run_uuid);
   });
 
+  it("shell-local output keeps a UTF-8 character the command wrote in two pieces", async () => {
+    const rec = recorder();
+    // "é" is C3 A9: the pause between the two writes puts them in separate chunks of the pipe.
+    const command = "printf 'h\\303'; sleep 0.3; printf '\\251llo\\n'";
+    await build(spec([{ type: "shell-local", config: { inline: [command] } }]), { onEvent: rec.onEvent });
+    expect(rec.lines()).toContain("héllo");
+  });
+
   it("a failing provisioner names build, step and where it was declared; later ones do not run", async () => {
     const marker = join(work, "never");
     const error = await build(

@@ -52,4 +52,14 @@ describe("LineSplitter", () => {
     splitter.flush();
     expect(lines).toEqual(["hello", "world", "end"]);
   });
+
+  it("keeps multi-byte characters split across chunks and flushes the last partial line", () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line));
+    const bytes = Buffer.from("héllo añb\r\nsecond\nthi€rd");
+    for (let i = 0; i < bytes.length; i++) splitter.push(bytes.subarray(i, i + 1));
+    expect(lines).toEqual(["héllo añb", "second"]);
+    splitter.flush();
+    expect(lines).toEqual(["héllo añb", "second", "thi€rd"]);
+  });
 });

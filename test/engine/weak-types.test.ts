@@ -44,4 +44,14 @@ describe("parseWeakly: Packer's conversions to a field's type", () => {
     expect(result.error?.issues.map((i) => i.path.join("."))).toEqual(["ssh_port", "ssh_username", "pty"]);
     expect(raw.ssh_port).toBe("twenty-two");
   });
+
+  it("does not take inherited names for boolean spellings: `toString` is a string, not a function", () => {
+    for (const text of ["toString", "constructor", "__proto__", "hasOwnProperty"]) {
+      const result = parseWeakly(schema, { pty: text });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues).toHaveLength(1);
+      expect(result.error?.issues[0]).toMatchObject({ path: ["pty"], expected: "boolean" });
+      expect(result.error?.issues[0]?.message).toMatch(/received string/);
+    }
+  });
 });

@@ -13,6 +13,14 @@ const literals = [
   "1.0e-7",
   "123456789012",
   "1.5e300",
+  // An exponent with no fraction: tree-sitter-hcl needs a fraction, Kiln masks these (expr/parser.ts).
+  "1e3",
+  "2E-2",
+  "7e+1",
+  "-1E10",
+  '"n=${1e3} 1e3"',
+  "[1e1, 2e-1, { a = 3e0 }]",
+  "1e3 == 1000",
   "true",
   "false",
   "null",
@@ -641,6 +649,33 @@ const tryCan = [
   "can()",
 ];
 
+// convert(value, type): Packer 1.6.6 has it (and no tostring/tolist); its second argument is a type.
+const convert = [
+  "convert(1, string)",
+  "convert(1e3, string)",
+  'convert("5", number)',
+  'convert("true", bool)',
+  'convert(["a", 1], list(string))',
+  "convert([1, 2, 2], set(number))",
+  "convert({ a = 1 }, map(string))",
+  'convert({ a = 1, b = "x", c = true }, object({ a = string, b = string }))',
+  'convert(["a", 1], tuple([string, number]))',
+  "convert(null, string)",
+  "convert(1, any)",
+  'convert(["a"], list(any))',
+  "convert(var.regions, list(string))",
+  "length(convert(var.regions, set(string)))",
+  'convert("x", number)',
+  "convert([1], string)",
+  "convert({ a = 1 }, object({ b = string }))",
+  "convert(1, 2)",
+  "convert(1, foo)",
+  "convert(1, list)",
+  'convert(1, "string")',
+  "convert(1)",
+  "convert(1, string, 3)",
+];
+
 const calls = [
   "nosuchfn(1)",
   "upper()",
@@ -733,6 +768,7 @@ export const CASES: Readonly<Record<string, readonly string[]>> = {
   time: timeFns,
   crypto: cryptoFns,
   tryCan,
+  convert,
   calls,
   mixed,
 };

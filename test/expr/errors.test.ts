@@ -144,3 +144,12 @@ describe("referencedNames", () => {
     expect(referencedNames(expr).sort()).toEqual(["each", "local.b", "local.c", "path.root", "var.a"]);
   });
 });
+
+describe("number literals with an exponent and no fraction", () => {
+  it("keep every later position in the file right", () => {
+    const e = errorOf(() => evalAttr('other = "é"\nvalue = [1e3, 2E-2, var.missing]\n'));
+    expect(e.summary).toBe("Reference to undeclared input variable");
+    expect(e.where).toMatchObject({ line: 2, column: 24 });
+    expect(evalAttr("value = [1e3, 2E-2]\n")).toEqual([1000, 0.02]);
+  });
+});

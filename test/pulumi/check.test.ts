@@ -82,6 +82,9 @@ describe("check names the property at fault", () => {
     expect(await failures({ amazonEbs: ebs, timeout: "soon" })).toEqual([
       { property: "timeout", reason: expect.stringMatching(/invalid duration/) },
     ]);
+    expect(await failures({ amazonEbs: ebs, sshSession: "sometimes" as "agent" })).toEqual([
+      { property: "sshSession", reason: "must be one of agent, per-command" },
+    ]);
     expect(await failures({})).toEqual([
       { property: "amazonEbs", reason: expect.stringMatching(/set one of \[amazonEbs\] or \[template\]/) },
     ]);

@@ -4,7 +4,7 @@ import { DeregisterImageCommand } from "@aws-sdk/client-ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BakedImage } from "../../provider/pulumi";
-import { type CountingProxy, countingProxy } from "../fixtures/counting-proxy";
+import { type CountingProxy, startCountingProxy } from "../fixtures/counting-proxy";
 import { engineStack, exportedStack, filesUnder, Recorder } from "./engine";
 import { amiTags, ebsArgs, leftovers, REGION, useEnv } from "./harness";
 
@@ -15,7 +15,7 @@ const SECRET = "s3cret-token-4f9c2e";
 let proxy: CountingProxy;
 
 beforeAll(async () => {
-  proxy = await countingProxy(env().moto.endpoint);
+  proxy = await startCountingProxy(env().moto.endpoint);
 });
 afterAll(() => proxy?.close());
 

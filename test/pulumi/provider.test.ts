@@ -149,6 +149,43 @@ describe("diff", () => {
   });
 });
 
+describe("sshSession", () => {
+  it("is recorded in state, gives each command its own SSH session, and changing it updates in place", async () => {
+    const e = env();
+    // The fixture's second user: its login shell reads no heavy startup files, so the agent starts fast.
+    const login = { sshUsername: e.sshd.passwordUser, sshPassword: e.sshd.password, sshPrivateKeyFile: undefined };
+    const args = (sshSession?: "agent" | "per-command") => ({
+      amazonEbs: ebsArgs(e, login),
+      provisioners: [
+        { type: "shell" as const, inline: ["echo one"] },
+        { type: "shell" as const, inline: ["echo two"] },
+      ],
+      ...(sshSession ? { sshSession } : {}),
+    });
+    const inputs = await inputsFor(e, args("per-command"));
+    // How commands reach the machine is not the image's content.
+    expect(inputs.fingerprint).toBe((await inputsFor(e, args())).fingerprint);
+
+    const before = e.sshd.log().length;
+    const { id, outs, lines } = await create(inputs);
+    const sessions = e.sshd
+      .log()
+      .slice(before)
+      .split("\n")
+      .filter((line) => line.startsWith("Starting session: command "));
+    expect(lines).toContain("[kiln] amazon-ebs.web:     two");
+    expect(sessions.length).toBeGreaterThanOrEqual(2); // the agent would be one
+    expect(outs.sshSession).toBe("per-command");
+    expect(await provider.diff?.(id, outs, await inputsFor(e, args("agent")))).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+
+    await captureConsole(() => provider.delete?.(id, outs) as Promise<void>);
+    expect((await leftovers(e.moto)).total).toBe(0);
+  });
+});
+
 describe("update", () => {
   it("re-tags the image and its snapshots in every region in place and keeps every output", async () => {
     const e = env();

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { build } from "../../provider/engine/build";
 import { formatProblem } from "../../provider/engine/errors";
 import { type LoadOptions, loadTemplate, resolveBuildData } from "../../provider/template";
 import { fixture, problemOf, problemsOf, withoutLocations } from "./helpers";
@@ -124,6 +125,32 @@ describe("legacy JSON templates", () => {
     expect(resolveBuildData(loaded.builds[1]?.provisioners?.[1]?.config, { Host: "10.1.1.1" })).toEqual({
       command: "ssh 10.1.1.1",
     });
+  });
+
+  it("renders builder names with user variables: the build, -only and {{build_name}} see the rendered name", async () => {
+    const template = {
+      variables: { template: "ubuntu" },
+      builders: [
+        { type: "null", name: "{{user `template`}}-qemu", communicator: "none" },
+        { type: "null", name: "other", communicator: "none" },
+      ],
+      provisioners: [
+        { type: "shell-local", inline: ["echo all {{build_name}}"] },
+        // Packer matches a step's only/except against the name as written.
+        { type: "shell-local", only: ["{{user `template`}}-qemu"], inline: ["echo only {{build_name}}"] },
+      ],
+    };
+    const { loaded } = await loadJson(template, { vars: { template: "debian" }, only: ["debian-qemu"] });
+    expect(loaded.builds.flatMap((b) => b.sources.map((s) => s.name))).toEqual(["debian-qemu"]);
+    const lines: string[] = [];
+    const result = await build(loaded.builds, {
+      only: ["debian-qemu"],
+      onEvent: (e) => {
+        if (e.type === "output") lines.push(e.line);
+      },
+    });
+    expect(result.builds.map((b) => b.name)).toEqual(["null.debian-qemu"]);
+    expect(lines).toEqual(["all debian-qemu", "only debian-qemu"]);
   });
 
   it("locates builders, provisioners and their fields by line", async () => {

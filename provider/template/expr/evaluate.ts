@@ -14,8 +14,9 @@ import { ExpressionError, FunctionArgError, FunctionCallError, locate } from "./
 import { FUNCTIONS } from "./functions";
 import { type CallContext, convertTo, describeType, type FunctionPolicy, type FunctionTable } from "./functions/types";
 import { applyBinary, BINARY_OPERATORS, type BinaryOperator, OperatorError } from "./operators";
-import { firstSyntaxError, hclParserIfLoaded, parseHcl, sourceOf } from "./parser";
+import { firstSyntaxError, hclParserIfLoaded, numberText, parseHcl, sourceOf } from "./parser";
 import { buildTemplate, type TemplateMode, type TemplatePart, TemplateSyntaxError } from "./template";
+import { convertValue, decodeType, type HclType, TypeConversionError, TypeSyntaxError } from "./type-expr";
 import {
   ConversionError,
   type HclObject,
@@ -304,7 +305,7 @@ function lookupRoot(ctx: Ctx, node: Node): HclValue {
 }
 
 function evalNumber(ctx: Ctx, node: Node): number {
-  const text = node.text;
+  const text = numberText(node);
   if (!/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) {
     throw fail(ctx, node, "Invalid number literal", `${JSON.stringify(text)} is not a valid number.`);
   }
@@ -677,6 +678,7 @@ function evalCall(ctx: Ctx, node: Node): HclValue {
 
   // try() and can() see errors of their arguments, so they evaluate them lazily.
   if (name === "try" || name === "can") return evalTryCan(ctx, node, name, argNodes);
+  if (name === "convert") return evalConvert(ctx, node, argNodes);
 
   if (name === "env" && !ctx.policy.allowEnv && Object.hasOwn(ctx.functions, "env")) {
     throw fail(
@@ -767,6 +769,36 @@ function evalCall(ctx: Ctx, node: Node): HclValue {
   }
 }
 
+/** `convert(value, type)`: the second argument is a type expression (`list(string)`), read, not evaluated. */
+function evalConvert(ctx: Ctx, node: Node, argNodes: Node[]): HclValue {
+  if (argNodes.length !== 2) {
+    const [summary, detail] =
+      argNodes.length > 2
+        ? ["Too many function arguments", `Function "convert" expects only 2 argument(s).`]
+        : [
+            "Not enough function arguments",
+            `Function "convert" expects 2 argument(s). Missing value for "${argNodes.length ? "type" : "value"}".`,
+          ];
+    throw fail(ctx, argNodes[2] ?? node, summary, detail);
+  }
+  const [valueNode, typeNode] = argNodes as [Node, Node];
+  let type: HclType;
+  try {
+    type = decodeType(typeNode, ctx.file, (n) => evalNode(ctx, n));
+  } catch (e) {
+    if (!(e instanceof TypeSyntaxError)) throw e;
+    const where = { ...e.where, line: e.where.line + ctx.lineOffset };
+    throw new ExpressionError(where, "Invalid type specification", e.message);
+  }
+  const value = evalNode(ctx, valueNode);
+  try {
+    return convertValue(value, type);
+  } catch (e) {
+    if (!(e instanceof TypeConversionError)) throw e;
+    throw fail(ctx, valueNode, "Invalid function argument", `Invalid value for "value" parameter: ${e.message}.`);
+  }
+}
+
 function evalTryCan(ctx: Ctx, node: Node, name: string, argNodes: Node[]): HclValue {
   if (name === "can" && argNodes.length !== 1) {
     throw fail(
@@ -823,6 +855,13 @@ export function referencedNames(node: Node): string[] {
       if (coll) visit(coll, bound);
       const inner = new Set([...bound, ...names.map((c) => c.text)]);
       for (const c of named(n)) if (c !== intro) visit(c, inner);
+      return;
+    }
+    if (n.type === "function_call" && named(n)[0]?.text === "convert") {
+      // convert()'s second argument is a type (`list(string)`), whose keywords are not references.
+      const args = named(n).find((c) => c.type === "function_arguments");
+      const value = args ? named(args).find((c) => c.type === "expression") : undefined;
+      if (value) visit(value, bound);
       return;
     }
     if (n.type === "object_elem") {

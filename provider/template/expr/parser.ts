@@ -34,10 +34,46 @@ export function hclParserIfLoaded(): Parser | undefined {
  */
 export function parseHcl(text: string, file: string): Tree {
   if (!loaded) throw new Error("parseHcl: call `await loadHclParser()` first");
-  const tree = loaded.parse(text);
-  if (!tree) throw new Error(`tree-sitter could not parse ${file}`);
+  const parser = loaded;
+  const parse = (input: string) => {
+    const tree = parser.parse(input);
+    if (!tree) throw new Error(`tree-sitter could not parse ${file}`);
+    return tree;
+  };
+  let tree = parse(text);
+  // tree-sitter-hcl reads a number with an exponent but no fraction (`1e3`, `2E-2`) as `1` followed by a
+  // syntax error. Such a literal is parsed again as digits of the same length, so every position stays;
+  // the evaluator reads the number's value from the original text (numberText).
+  for (let masked = text, round = 0; tree.rootNode.hasError && round < 8; round++) {
+    const next = maskExponents(tree, masked);
+    if (next === masked) break;
+    tree.delete();
+    masked = next;
+    tree = parse(masked);
+  }
   sources.set(tree, { text, file });
   return tree;
+}
+
+/** An exponent right after a number literal's digits, which the grammar does not take as part of it. */
+const BARE_EXPONENT = /^[eE][-+]?\d+/;
+
+function maskExponents(tree: Tree, text: string): string {
+  let out = text;
+  for (const lit of tree.rootNode.descendantsOfType("numeric_lit")) {
+    if (!lit) continue;
+    const exponent = BARE_EXPONENT.exec(text.slice(lit.endIndex));
+    if (!exponent) continue;
+    const end = lit.endIndex + exponent[0].length;
+    out = out.slice(0, lit.startIndex) + "0".repeat(end - lit.startIndex) + out.slice(end);
+  }
+  return out;
+}
+
+/** A number literal's text as written (the tree holds a masked copy of exponent forms, see parseHcl). */
+export function numberText(node: Node): string {
+  const known = sources.get(node.tree);
+  return known ? known.text.slice(node.startIndex, node.endIndex) : node.text;
 }
 
 /** The full source text of the tree a node belongs to. */

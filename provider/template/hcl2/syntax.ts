@@ -1,4 +1,3 @@
-import { parse as hcl2json } from "@cdktf/hcl2json";
 import type { ConfigProblem } from "../../engine/errors";
 
 /**
@@ -6,9 +5,13 @@ import type { ConfigProblem } from "../../engine/errors";
  * they are the errors Packer would print; tree-sitter, which we walk afterwards, recovers from errors
  * rather than reporting them well. hcl2json reports `parse config: [FILE:L,C-L,C: Summary; Detail. …]`;
  * we split that back into one problem per diagnostic.
+ *
+ * Imported here, on the first syntax error, not at start-up: importing @cdktf/hcl2json unzips and starts
+ * a Go WASM runtime (half a second and ~100 MiB) that a valid template never needs.
  */
 export async function hclSyntaxProblems(text: string, file: string): Promise<ConfigProblem[]> {
   try {
+    const { parse: hcl2json } = await import("@cdktf/hcl2json");
     await hcl2json(file, text);
     return [];
   } catch (error) {

@@ -1,12 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import type { SourceLocation } from "../../engine/errors";
 import { ExpressionError, evaluateExpressionText, type HclObject, type HclValue, isUnknown } from "../expr/evaluate";
-import { makeObject } from "../expr/values";
-import type { TemplateFile } from "../files";
-import type { Problems } from "../problems";
-import type { HclAttribute, HclBlock } from "./body";
-import { FAILED, type Scope } from "./scope";
-import type { Trees } from "./trees";
 import {
   convertValue,
   decodeType,
@@ -15,7 +9,13 @@ import {
   TypeSyntaxError,
   typeOfDefault,
   typeString,
-} from "./type-constraint";
+} from "../expr/type-expr";
+import { makeObject } from "../expr/values";
+import type { TemplateFile } from "../files";
+import type { Problems } from "../problems";
+import type { HclAttribute, HclBlock } from "./body";
+import { FAILED, type Scope } from "./scope";
+import type { Trees } from "./trees";
 import { readVarFile } from "./var-files";
 
 /**

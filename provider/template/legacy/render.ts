@@ -26,7 +26,7 @@ export class Renderer {
         const start = this.doc.values.get(ptr);
         this.problems.add(
           field,
-          `${error.message} (building "${ctx.buildName}")`,
+          ctx.buildName ? `${error.message} (building "${ctx.buildName}")` : error.message,
           start && locateInString(start, value, error.offset),
         );
         return value;

@@ -66,8 +66,20 @@ export async function loadLegacyTemplate(files: TemplateFiles, options: Resolved
   const variables = await legacyVariables(doc, options, base, problems);
   const render = new Renderer(doc, problems);
 
-  // Builders: each is one build, named by `name` (default: its type).
-  const builders: { name: string; type: string; ptr: string; field: string; raw: Record<string, unknown> }[] = [];
+  // Builders: each is one build, named by `name` (default: its type). The name may use user variables:
+  // Packer renders it for the build's name, -only/-except and {{build_name}}, while a step's
+  // only/except lists name builders as written (`rawName`).
+  // A declared variable missing here is unset or failed, already reported: no second error for it.
+  const userVariables = { ...Object.fromEntries(variables.declared.map((d) => [d.name, ""])), ...variables.values };
+  const nameContext: GoTemplateContext = { ...base, userVariables };
+  const builders: {
+    name: string;
+    rawName: string;
+    type: string;
+    ptr: string;
+    field: string;
+    raw: Record<string, unknown>;
+  }[] = [];
   const rawBuilders = root.builders;
   if (!Array.isArray(rawBuilders) || rawBuilders.length === 0) {
     problems.add("builders", "at least one builder must be defined", at("/builders") ?? doc.values.get(""));
@@ -82,20 +94,21 @@ export async function loadLegacyTemplate(files: TemplateFiles, options: Resolved
       } else if (raw.name !== undefined && typeof raw.name !== "string") {
         problems.add(`${field}.name`, "must be a string", at(`${ptr}/name`));
       } else {
-        const name = (raw.name as string | undefined) || raw.type;
-        if (builders.some((b) => b.name === name)) {
+        const rawName = (raw.name as string | undefined) || raw.type;
+        const name = render.deep(rawName, `${ptr}/name`, `${field}.name`, nameContext) as string;
+        if (builders.some((b) => b.name === name || b.rawName === rawName)) {
           problems.add(
             field,
             `a builder named "${name}" already exists (give each a distinct "name")`,
             doc.values.get(ptr),
           );
         } else {
-          builders.push({ name, type: raw.type, ptr, field, raw });
+          builders.push({ name, rawName, type: raw.type, ptr, field, raw });
         }
       }
     }
   }
-  const builderNames = builders.map((b) => b.name);
+  const builderNames = builders.map((b) => b.rawName);
 
   const provisioners = listOf(root.provisioners, "provisioners", at, problems).map((raw, i) =>
     provisionerShape(raw, pointer("provisioners", i), `provisioners[${i}]`, builderNames, doc, problems),
@@ -116,13 +129,20 @@ export async function loadLegacyTemplate(files: TemplateFiles, options: Resolved
   );
 
   const filter = new NameFilter(options.only, options.except);
+  // Steps keep only/except for the engine, which matches build names: as rendered.
+  const renamed = new Map(builders.map((b) => [b.rawName, b.name]));
+  const rendered = (names: readonly string[] | undefined) => names?.map((n) => renamed.get(n) ?? n);
+  const asBuilt = <T extends { only?: readonly string[]; except?: readonly string[] }>(step: T): T => ({
+    ...step,
+    ...(step.only ? { only: rendered(step.only) } : {}),
+    ...(step.except ? { except: rendered(step.except) } : {}),
+  });
   const perSource: SourceBuild[] = [];
   for (const builder of builders) {
     if (!filter.keep(builder.name)) continue;
     const ctx: GoTemplateContext = {
       ...base,
-      // A declared variable missing here is unset or failed, already reported: no second error for it.
-      userVariables: { ...Object.fromEntries(variables.declared.map((d) => [d.name, ""])), ...variables.values },
+      userVariables,
       buildName: builder.name,
       buildType: builder.type,
     };
@@ -137,16 +157,16 @@ export async function loadLegacyTemplate(files: TemplateFiles, options: Resolved
     perSource.push({
       source,
       provisioners: provisioners.flatMap((p) =>
-        p && applies(p, builder.name) ? [render.provisioner(p, builder.name, ctx)] : [],
+        p && applies(p, builder.rawName) ? [asBuilt(render.provisioner(p, builder.rawName, ctx))] : [],
       ),
-      ...(cleanup && applies(cleanup, builder.name)
-        ? { errorCleanupProvisioner: render.provisioner(cleanup, builder.name, ctx) }
+      ...(cleanup && applies(cleanup, builder.rawName)
+        ? { errorCleanupProvisioner: asBuilt(render.provisioner(cleanup, builder.rawName, ctx)) }
         : {}),
       postProcessors: chains
         .map((chain) =>
           chain
-            .filter((pp) => applies(pp, builder.name) && !filter.excepts(pp.name))
-            .map((pp) => render.postProcessor(pp, ctx)),
+            .filter((pp) => applies(pp, builder.rawName) && !filter.excepts(pp.name))
+            .map((pp) => asBuilt(render.postProcessor(pp, ctx))),
         )
         .filter((chain) => chain.length > 0),
     });

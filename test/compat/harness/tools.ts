@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 
 export const PACKER = process.env.KILN_PACKER ?? "/usr/bin/packer";
-export const KILN = resolve(__dirname, "../../../dist/provider/cli/main.js");
+export const KILN = resolve(__dirname, "../../../dist/provider/cli/kiln.js");
 
 export type Tool = "packer" | "kiln";
 

@@ -12,7 +12,10 @@ import { stringFunctions } from "./strings";
 import { timeFunctions } from "./time";
 import type { FunctionTable } from "./types";
 
-/** Every function Kiln knows; `try` and `can` are handled by the evaluator (they see argument errors). */
+/**
+ * Every function Kiln knows; `try` and `can` (they see argument errors) and `convert` (its second argument
+ * is a type) are handled by the evaluator.
+ */
 export const FUNCTIONS: FunctionTable = Object.freeze({
   ...stringFunctions,
   ...formatFunctions,
@@ -28,4 +31,4 @@ export const FUNCTIONS: FunctionTable = Object.freeze({
 });
 
 /** Names for "Did you mean …?" suggestions and docs. */
-export const FUNCTION_NAMES: readonly string[] = [...Object.keys(FUNCTIONS), "can", "try"].sort();
+export const FUNCTION_NAMES: readonly string[] = [...Object.keys(FUNCTIONS), "can", "convert", "try"].sort();

@@ -5,8 +5,10 @@ import type { HclValue } from "../values";
 import { regexReplace } from "./regex";
 import { argError, type HclFunction } from "./types";
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Made on first use: building the segmenter costs start-up time that most templates never recover.
+let segmenter: Intl.Segmenter | undefined;
 export function graphemes(s: string): string[] {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   return Array.from(segmenter.segment(s), (x) => x.segment);
 }
 

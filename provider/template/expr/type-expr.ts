@@ -1,13 +1,13 @@
 import type { Node } from "web-tree-sitter";
 import type { SourceLocation } from "../../engine/errors";
-import { type HclObject, type HclValue, isUnknown } from "../expr/evaluate";
-import { formatNumber, makeObject, parseNumber, toSet } from "../expr/values";
-import { locationOf } from "./body";
+import { locate } from "./errors";
+import { formatNumber, type HclObject, type HclValue, isUnknown, makeObject, parseNumber, toSet } from "./values";
 
 /**
- * Variable type constraints (`type = list(object({ name = string, size = optional(number, 8) }))`): read
- * from the expression's syntax, as hcl's typeexpr does (a type is not evaluated), and applied to values
- * with cty's conversion rules, so `-var count=3` becomes a number and a wrong shape is an error.
+ * Type expressions — variable type constraints (`type = list(object({ name = string, size = optional(number, 8) }))`)
+ * and the second argument of `convert(value, type)`: read from the expression's syntax, as hcl's typeexpr
+ * does (a type is not evaluated), and applied to values with cty's conversion rules, so `-var count=3`
+ * becomes a number and a wrong shape is an error.
  */
 export type HclType =
   | { readonly kind: "string" | "number" | "bool" | "any" }
@@ -60,7 +60,7 @@ export function decodeType(
 ): HclType {
   const n = core(node);
   const fail = (message: string, at: Node = n): never => {
-    throw new TypeSyntaxError(message, locationOf(file, at));
+    throw new TypeSyntaxError(message, locate(file, at));
   };
   if (n.type === "variable_expr") {
     if (n.nextSibling) fail("A type specification is a keyword such as string or list(string), not a reference.");

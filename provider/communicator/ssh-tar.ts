@@ -1,0 +1,242 @@
+/**
+ * Directory uploads as one tar stream into `tar -x` on the target: one SSH channel and one stream of
+ * bytes, where SFTP needs four requests (open, fchmod, write, close) per file. 2,000 small files go
+ * across in a fraction of SFTP's time. Used when the target has GNU tar (it checks, and says so before any
+ * byte is written); otherwise the caller falls back to SFTP.
+ *
+ * Same result as the SFTP upload (walkLocalTree decides what is copied for both): exact modes
+ * (--preserve-permissions, no umask), files owned by the login user (--no-same-owner), upload time as
+ * modification time (--touch), directories that already exist left as they are (--no-overwrite-dir).
+ */
+import { readFileSync } from "node:fs";
+import { open } from "node:fs/promises";
+import type { Client, ClientChannel } from "ssh2";
+import { Header, Pax } from "tar";
+import { abortReason } from "../engine/abort";
+import { LineSplitter } from "../util/lines";
+import { shellQuote } from "../util/shell";
+import type { TreeEntry } from "./local-tree";
+import { openChannel } from "./ssh-exec";
+
+const BLOCK = 512;
+/** Small pieces (headers, small files) are gathered up to this size before a write: one SSH packet each. */
+const BATCH = 32 * 1024;
+/** Files up to this size are read whole, at once. */
+const SMALL = 64 * 1024;
+/** Larger files are read in slices of this size. */
+const SLICE = 256 * 1024;
+/** Kept of tar's stderr for the error message. */
+const STDERR_KEPT = 4 * 1024;
+
+const READY = "KILN-TAR:ready";
+const NO_TAR = "KILN-TAR:none";
+
+/**
+ * Runs by /bin/sh whatever the login shell (no single quotes, no `!`): `$1` the directory, `$2` the mode
+ * it gets when created (its parents get 0755, as the SFTP upload's mkdirs gives them).
+ */
+const SCRIPT = [
+  `case $(tar --version 2>/dev/null) in *"GNU tar"*) ;; *) echo ${NO_TAR}; exit 0;; esac;`,
+  'if [ ! -d "$1" ]; then (umask 022 && mkdir -p -- "$1") && chmod "$2" -- "$1" || exit 1; fi;',
+  `cd -- "$1" || exit 1; echo ${READY};`,
+  "exec tar -x -f - --no-same-owner --preserve-permissions --touch --no-overwrite-dir",
+].join(" ");
+
+export function tarCommand(remoteDir: string, mode: number): string {
+  return `exec /bin/sh -c '${SCRIPT}' kiln-tar ${shellQuote(remoteDir)} ${mode.toString(8).padStart(4, "0")}`;
+}
+
+/**
+ * Uploads `entries` into `remoteDir` (created with `mode` if missing). Resolves false, having sent nothing,
+ * when the target has no GNU tar.
+ *
+ * @throws Error tar failed on the target (its message included), a local file changed size while read,
+ *   the channel closed early
+ * @throws the signal's reason when aborted (the channel is closed; tar on the target stops at the cut)
+ */
+export async function tarUpload(
+  client: Client,
+  entries: readonly TreeEntry[],
+  remoteDir: string,
+  mode: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const channel = await openChannel(client, tarCommand(remoteDir, mode), false);
+  const remote = new TarProcess(channel);
+  const onAbort = () => channel.close();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    if (signal.aborted) throw abortReason(signal);
+    // The archive goes out at once, not after the check's answer: that round trip (a login shell
+    // starting, tar --version) overlaps with sending. Without GNU tar the script exits unread, and the
+    // bytes sent are dropped with the channel.
+    const sending = send(channel, archive(entries), remote.exited);
+    sending.catch(() => {}); // awaited below, unless the target has no tar
+    if (!(await remote.started)) {
+      channel.close();
+      return false;
+    }
+    await sending;
+    channel.end();
+    const { code, stderr } = await remote.exited;
+    if (signal.aborted) throw abortReason(signal);
+    if (code !== 0) throw new Error(`tar on the target failed (exit ${code ?? "unknown"}): ${stderr.trim()}`);
+    return true;
+  } catch (error) {
+    channel.close();
+    throw signal.aborted ? abortReason(signal) : error;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/** The remote side: whether tar started, and how it ended. */
+class TarProcess {
+  /** True once tar runs, false when the target has no GNU tar; rejects when the script itself failed. */
+  readonly started: Promise<boolean>;
+  readonly exited: Promise<{ code: number | null; stderr: string }>;
+
+  constructor(channel: ClientChannel) {
+    let stderr = "";
+    let code: number | null = null;
+    let settle: (ready: boolean) => void = () => {};
+    let fail: (error: Error) => void = () => {};
+    this.started = new Promise((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
+    this.started.catch(() => {}); // awaited by the caller; a late rejection after success is moot
+    // Lines before the marker are the login's noise (rc files, banners).
+    const stdout = new LineSplitter((line) => {
+      if (line === READY) settle(true);
+      else if (line === NO_TAR) settle(false);
+    });
+    channel.on("data", (chunk: Buffer) => stdout.push(chunk));
+    channel.stderr.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_KEPT);
+    });
+    // A write racing the remote's exit fails on the channel; `exited` reports how tar ended.
+    channel.on("error", () => {});
+    channel.on("exit", (status: number | null) => {
+      code = typeof status === "number" ? status : null;
+    });
+    this.exited = new Promise((resolve) => {
+      channel.once("close", () => {
+        stdout.flush();
+        // No marker came (mkdir failed, the channel was refused): a no-op once settled.
+        fail(new Error(`cannot start tar on the target: ${stderr.trim() || `exit ${code ?? "unknown"}`}`));
+        resolve({ code, stderr });
+      });
+    });
+  }
+}
+
+/** Writes the archive to the channel, honouring its flow control; stops if the remote side ends first. */
+async function send(
+  channel: ClientChannel,
+  chunks: AsyncIterable<Buffer>,
+  exited: Promise<{ code: number | null; stderr: string }>,
+): Promise<void> {
+  let ended = false;
+  const gone = exited.then((end) => {
+    ended = true;
+    return end;
+  });
+  for await (const chunk of chunks) {
+    if (ended) break;
+    if (!channel.write(chunk)) {
+      await Promise.race([new Promise((resolve) => channel.once("drain", resolve)), gone]);
+    }
+  }
+  if (ended) {
+    const end = await gone;
+    throw new Error(`tar on the target stopped early (exit ${end.code ?? "unknown"}): ${end.stderr.trim()}`);
+  }
+}
+
+/** The tar stream of `entries`: headers and contents, gathered into writes of about BATCH bytes. */
+async function* archive(entries: readonly TreeEntry[]): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    const out = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    return out;
+  };
+  for await (const piece of pieces(entries)) {
+    if (piece.length >= BATCH) {
+      if (pendingBytes > 0) yield flush();
+      yield piece;
+      continue;
+    }
+    pending.push(piece);
+    pendingBytes += piece.length;
+    if (pendingBytes >= BATCH) yield flush();
+  }
+  pending.push(Buffer.alloc(2 * BLOCK)); // end of archive
+  pendingBytes += 2 * BLOCK;
+  yield flush();
+}
+
+/** Header and content pieces of every entry, in order. */
+async function* pieces(entries: readonly TreeEntry[]): AsyncGenerator<Buffer> {
+  for (const entry of entries) {
+    yield* header(entry);
+    if (entry.kind === "dir" || entry.size === 0) continue;
+    if (entry.size <= SMALL) yield readWhole(entry);
+    else yield* readSlices(entry);
+    const padding = (BLOCK - (entry.size % BLOCK)) % BLOCK;
+    if (padding) yield Buffer.alloc(padding);
+  }
+}
+
+function* header(entry: TreeEntry): Generator<Buffer> {
+  const name = entry.kind === "dir" ? `${entry.relative}/` : entry.relative;
+  const fields = {
+    path: name,
+    mode: entry.mode,
+    size: entry.kind === "dir" ? 0 : entry.size,
+    mtime: new Date(),
+    type: entry.kind === "dir" ? ("Directory" as const) : ("File" as const),
+    uid: 0,
+    gid: 0,
+  };
+  const block = new Header(fields);
+  // A name over 100 bytes (or one ustar cannot split) goes in a PAX header before the entry.
+  if (block.encode()) yield new Pax({ path: name, size: fields.size }).encode();
+  yield block.block as Buffer;
+}
+
+/**
+ * A small file, whole; its size must still be what the walk saw (the header already says it). Read
+ * synchronously: for a few KiB one blocking read costs less than the thread pool's three round trips
+ * (open, read, close), and thousands of small files are the case this path exists for.
+ */
+function readWhole(entry: TreeEntry): Buffer {
+  const buffer = readFileSync(entry.local);
+  if (buffer.length !== entry.size) throw changed(entry);
+  return buffer;
+}
+
+/** A large file in slices: never held whole in memory. */
+async function* readSlices(entry: TreeEntry): AsyncGenerator<Buffer> {
+  const handle = await open(entry.local, "r");
+  try {
+    for (let offset = 0; offset < entry.size; ) {
+      const length = Math.min(SLICE, entry.size - offset);
+      // A fresh buffer per slice: the channel may still hold the previous one in its queue.
+      const buffer = Buffer.allocUnsafe(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      if (bytesRead === 0) throw changed(entry);
+      offset += bytesRead;
+      yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function changed(entry: TreeEntry): Error {
+  return new Error(`${entry.local} changed size while it was uploaded (expected ${entry.size} bytes)`);
+}
