@@ -9,6 +9,7 @@ Object.assign(process.env, toolEnv());
 /** Files that take several minutes: started first so they overlap the rest instead of trailing it. */
 const LONG_FILES = [
   "test/amazon-ebs/faults.test.ts",
+  "test/azure-arm/faults.test.ts",
   "test/pulumi/engine.test.ts",
   "test/fleet/rollout-engine.test.ts",
   "test/pulumi/interrupt.test.ts",

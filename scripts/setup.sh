@@ -14,6 +14,7 @@ shared_tools="$(dirname "$root")/shared/tools"
 need_apt=()
 command -v /usr/sbin/sshd >/dev/null 2>&1 || need_apt+=(openssh-server)
 command -v packer >/dev/null 2>&1 || need_apt+=(packer)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl) # the Azure ARM double makes its TLS certificate
 command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 apt_install() {

@@ -1,6 +1,7 @@
 import { KilnError } from "../engine/errors";
 import { descriptorRegistry, type Registry } from "../util/lazy-registry";
 import { amazonEbsDescriptor } from "./amazon-ebs/descriptor";
+import { azureArmDescriptor } from "./azure-arm/descriptor";
 import { nullDescriptor } from "./null";
 import type { Builder, BuilderDescriptor } from "./types";
 
@@ -16,6 +17,7 @@ type AnyBuilder = Builder<any, any>;
 export const BUILDERS = {
   null: nullDescriptor,
   "amazon-ebs": amazonEbsDescriptor,
+  "azure-arm": azureArmDescriptor,
 } as const satisfies Record<string, AnyDescriptor>;
 
 export type BuilderType = keyof typeof BUILDERS;

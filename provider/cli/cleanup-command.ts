@@ -1,20 +1,23 @@
-import { loadBuilder } from "../builders/registry";
-import { CancelledError, KilnError } from "../engine/errors";
+import { builderDescriptor, loadBuilder } from "../builders/registry";
+import { CancelledError, ConfigError, KilnError } from "../engine/errors";
 import { reportError } from "./exit";
 
 export interface CleanupCliOptions {
   readonly buildId: string;
   /** Builder type of the killed build. @default "amazon-ebs" */
   readonly builder?: string;
-  readonly region: string[];
+  /** Regions to clean (AWS); builders that clean a whole account (azure-arm) need none. */
+  readonly region?: string[];
   readonly endpoint?: string;
   readonly profile?: string;
+  /** Azure subscription. @default AZURE_SUBSCRIPTION_ID */
+  readonly subscription?: string;
 }
 
 /**
- * `kiln cleanup`: removes what a build that was killed outright (SIGKILL, a lost machine) left in AWS,
- * found by the `kiln:build-id` tag every temporary resource carries, with the builder's own leftovers
- * cleanup (its descriptor's). Safe to repeat.
+ * `kiln cleanup`: removes what a build that was killed outright (SIGKILL, a lost machine) left in AWS
+ * regions or an Azure subscription, found by the `kiln:build-id` tag every resource it made carries, with
+ * the builder's own leftovers cleanup (its descriptor's). Safe to repeat.
  */
 export async function runCleanupCommand(opts: CleanupCliOptions): Promise<number> {
   const controller = new AbortController();
@@ -25,12 +28,17 @@ export async function runCleanupCommand(opts: CleanupCliOptions): Promise<number
     const { leftovers } = await loadBuilder(builderType);
     if (!leftovers)
       throw new KilnError("NO_LEFTOVER_CLEANUP", `builder ${builderType} leaves nothing behind: nothing to clean up`);
+    const access = { custom_endpoint_ec2: opts.endpoint, profile: opts.profile, subscription_id: opts.subscription };
+    const regions = opts.region?.length
+      ? opts.region
+      : (builderDescriptor(builderType).leftoverRegions?.(access) ?? []);
+    if (!regions.length) throw new ConfigError([{ field: "--region", message: `is required for ${builderType}` }]);
     let removed = 0;
-    for (const region of opts.region) {
+    for (const region of regions) {
       const report = await leftovers({
         buildId: opts.buildId,
         region,
-        config: { region, custom_endpoint_ec2: opts.endpoint, profile: opts.profile },
+        config: { region, ...access },
         signal: controller.signal,
         reporter: {
           info: (text) => process.stdout.write(`==> ${region}: ${text}\n`),
@@ -40,7 +48,7 @@ export async function runCleanupCommand(opts: CleanupCliOptions): Promise<number
       // Each removal was reported by the reporter as it happened; here they are only counted.
       removed += Object.values(report).reduce((n, ids) => n + ids.length, 0);
     }
-    process.stdout.write(`${removed} resource(s) of build ${opts.buildId} removed in ${opts.region.join(", ")}.\n`);
+    process.stdout.write(`${removed} resource(s) of build ${opts.buildId} removed in ${regions.join(", ")}.\n`);
     return 0;
   } catch (error) {
     return reportError(error, (t) => process.stderr.write(t));

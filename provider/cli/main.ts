@@ -61,12 +61,15 @@ export function program(): Command {
 
   cli
     .command("cleanup")
-    .description("remove what a killed build left in AWS, found by its build ID tag (printed when a build starts)")
+    .description(
+      "remove what a killed build left in AWS or Azure, found by its build ID tag (printed when a build starts)",
+    )
     .requiredOption("--build-id <id>", "the build ID, e.g. kiln-1a2b3c4d")
-    .requiredOption("--region <region>", "a region to clean (repeatable)", collect)
-    .option("--builder <type>", "builder type of the killed build", "amazon-ebs")
+    .option("--region <region>", "an AWS region to clean (repeatable; required for amazon-ebs)", collect)
+    .option("--builder <type>", "builder type of the killed build (amazon-ebs, azure-arm)", "amazon-ebs")
     .option("--endpoint <url>", "custom EC2 endpoint")
     .option("--profile <name>", "AWS profile")
+    .option("--subscription <id>", "Azure subscription (default: AZURE_SUBSCRIPTION_ID)")
     .action(async (opts) => {
       const { runCleanupCommand } = await import("./cleanup-command");
       process.exitCode = await runCleanupCommand(opts);

@@ -3,13 +3,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PostProcessorCommonArgs, ProvisionerCommonArgs } from "../pulumi/common-args";
 
 /** The inline form's builder keys and the builder type each selects. */
-export const INLINE_BUILDERS = { amazonEbs: "amazon-ebs" } as const;
+export const INLINE_BUILDERS = { amazonEbs: "amazon-ebs", azureArm: "azure-arm" } as const;
 export type InlineBuilderKey = keyof typeof INLINE_BUILDERS;
 
 /** One key per builder with an inline form; set exactly one of them, or `template`. */
 export interface InlineBuilderArgs {
   /** Bake with Packer's `amazon-ebs` builder. Set exactly one builder key, or `template`. */
   readonly amazonEbs?: pulumi.Input<AmazonEbsArgs>;
+  /** Bake with Packer's `azure-arm` builder. Set exactly one builder key, or `template`. */
+  readonly azureArm?: pulumi.Input<AzureArmArgs>;
 }
 
 /** Packer's `null` builder: its fields in camelCase. */
@@ -281,6 +283,132 @@ export interface AmazonEbsArgs {
   readonly sshKeypairName?: pulumi.Input<string>;
   /** Which address of the instance to connect to. @default - public IP, else private IP */
   readonly sshInterface?: pulumi.Input<"public_ip" | "private_ip" | "public_dns" | "private_dns">;
+}
+
+/** Packer's `azure-arm` builder: its fields in camelCase. */
+export interface AzureArmArgs {
+  /** `ssh` (default) or `none` (no provisioning possible). */
+  readonly communicator?: pulumi.Input<"ssh" | "none">;
+  /** Overrides the address the builder found; how tests reach a local sshd in place of a cloud VM. */
+  readonly sshHost?: pulumi.Input<string>;
+  /** SSH port of the build machine. @default 22 */
+  readonly sshPort?: pulumi.Input<number>;
+  /** The VM's admin user, who logs in with the temporary key. @default "packer" */
+  readonly sshUsername?: pulumi.Input<string>;
+  /** Password authentication. Pass it with `pulumi.secret`. */
+  readonly sshPassword?: pulumi.Input<string>;
+  /** Private key file for authentication. @default - a temporary key pair made for the build */
+  readonly sshPrivateKeyFile?: pulumi.Input<string>;
+  /** How long to keep trying to connect. @default "5m" */
+  readonly sshTimeout?: pulumi.Input<string | number>;
+  /** Authentication failures tolerated before giving up. @default 10 */
+  readonly sshHandshakeAttempts?: pulumi.Input<number>;
+  /** Interval between keep-alive messages. @default "5s"; "0s" turns keep-alives off. */
+  readonly sshKeepAliveInterval?: pulumi.Input<string | number>;
+  /** Wait before the first connection attempt (cloud-init still starting sshd). @default "0s" */
+  readonly pauseBeforeConnecting?: pulumi.Input<string | number>;
+  /** Bastion (jump) host to connect through. */
+  readonly sshBastionHost?: pulumi.Input<string>;
+  /** SSH port of the bastion host. @default 22 */
+  readonly sshBastionPort?: pulumi.Input<number>;
+  /** User to log in to the bastion as. */
+  readonly sshBastionUsername?: pulumi.Input<string>;
+  /** Password for the bastion. Pass it with `pulumi.secret`. */
+  readonly sshBastionPassword?: pulumi.Input<string>;
+  /** Private key file for the bastion. */
+  readonly sshBastionPrivateKeyFile?: pulumi.Input<string>;
+  /** Request a pseudo-terminal for commands. @default false */
+  readonly sshPty?: pulumi.Input<boolean>;
+  /** Accepted for Packer compatibility; Kiln always transfers over SFTP. */
+  readonly sshFileTransferMethod?: pulumi.Input<"scp" | "sftp">;
+  /** @default - AZURE_SUBSCRIPTION_ID */
+  readonly subscriptionId?: pulumi.Input<string>;
+  /** Service principal (with `clientSecret` or `clientCertPath`), or a user-assigned managed identity alone. */
+  readonly clientId?: pulumi.Input<string>;
+  /** The service principal's secret, with `clientId`; pass it as a sensitive variable. Pass it with `pulumi.secret`. */
+  readonly clientSecret?: pulumi.Input<string>;
+  /** PEM file holding the service principal's certificate and private key. */
+  readonly clientCertPath?: pulumi.Input<string>;
+  /** Directory (tenant) of the service principal. @default - AZURE_TENANT_ID */
+  readonly tenantId?: pulumi.Input<string>;
+  /** Use the Azure CLI's login (`az login`). @default false */
+  readonly useAzureCliAuth?: pulumi.Input<boolean>;
+  /** How long one long-running operation (a VM create, an image capture) may take. @default "15m" */
+  readonly pollingDurationTimeout?: pulumi.Input<string | number>;
+  /** Azure region of the temporary resource group and VM (`East US` or `eastus`). Set this or build_resource_group_name. */
+  readonly location?: pulumi.Input<string>;
+  /** An existing resource group to build in; Kiln then deletes each temporary resource, not the group. */
+  readonly buildResourceGroupName?: pulumi.Input<string>;
+  /** Name of the temporary resource group. @default "kiln-rg-<build id>" */
+  readonly tempResourceGroupName?: pulumi.Input<string>;
+  /** Name of the temporary VM (and the prefix of its resources). @default "kilnvm<build id>" */
+  readonly tempComputeName?: pulumi.Input<string>;
+  /** Size of the build VM. @default "Standard_A1" */
+  readonly vmSize?: pulumi.Input<string>;
+  /** Kiln builds Linux images. @default "Linux" */
+  readonly osType?: pulumi.Input<"Linux">;
+  /** Size of the OS disk in GiB. @default - the image's */
+  readonly osDiskSizeGb?: pulumi.Input<number>;
+  /** Tags on every resource the build creates and on the image. */
+  readonly azureTags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Marketplace image publisher, e.g. `Canonical`. */
+  readonly imagePublisher?: pulumi.Input<string>;
+  /** Marketplace image offer, e.g. `0001-com-ubuntu-server-jammy`. */
+  readonly imageOffer?: pulumi.Input<string>;
+  /** Marketplace image SKU, e.g. `22_04-lts`. */
+  readonly imageSku?: pulumi.Input<string>;
+  /** Version to use. @default "latest" */
+  readonly imageVersion?: pulumi.Input<string>;
+  /** A managed image to start from (in the build location). */
+  readonly customManagedImageName?: pulumi.Input<string>;
+  /** Resource group of `customManagedImageName`. */
+  readonly customManagedImageResourceGroupName?: pulumi.Input<string>;
+  /** A gallery image version to start from. */
+  readonly sharedImageGallery?: pulumi.Input<{
+    /** Subscription of the gallery. @default - subscription_id */
+    readonly subscription?: pulumi.Input<string>;
+    /** Resource group of the gallery. */
+    readonly resourceGroup: pulumi.Input<string>;
+    /** Compute Gallery name. */
+    readonly galleryName: pulumi.Input<string>;
+    /** Image definition in the gallery. */
+    readonly imageName: pulumi.Input<string>;
+    /** Version to use. @default "latest" */
+    readonly imageVersion?: pulumi.Input<string>;
+  }>;
+  /** An existing virtual network to build in (no temporary network). */
+  readonly virtualNetworkName?: pulumi.Input<string>;
+  /** The subnet of `virtualNetworkName` the VM joins. */
+  readonly virtualNetworkSubnetName?: pulumi.Input<string>;
+  /** @default - the build resource group */
+  readonly virtualNetworkResourceGroupName?: pulumi.Input<string>;
+  /** With an existing network: still give the VM a public IP. @default false */
+  readonly privateVirtualNetworkWithPublicIp?: pulumi.Input<boolean>;
+  /** Name of the managed image to capture (the inline Pulumi form adds a unique suffix). */
+  readonly managedImageName?: pulumi.Input<string>;
+  /** Existing resource group the managed image is made in. */
+  readonly managedImageResourceGroupName?: pulumi.Input<string>;
+  /** Publish the image as a gallery image version, replicated to `replicationRegions`. */
+  readonly sharedImageGalleryDestination?: pulumi.Input<{
+    /** Subscription of the gallery. @default - subscription_id */
+    readonly subscription?: pulumi.Input<string>;
+    /** Resource group of the gallery. */
+    readonly resourceGroup: pulumi.Input<string>;
+    /** Compute Gallery name. */
+    readonly galleryName: pulumi.Input<string>;
+    /** Image definition the version is published under. */
+    readonly imageName: pulumi.Input<string>;
+    /** `major.minor.patch`. */
+    readonly imageVersion: pulumi.Input<string>;
+    /** Regions the version is replicated to, besides the build location. */
+    readonly replicationRegions?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Storage of the replicas. @default "Standard_LRS" */
+    readonly storageAccountType?: pulumi.Input<"Standard_LRS" | "Standard_ZRS" | "Premium_LRS">;
+  }>;
+  /** Replicas of the gallery version per region. @default 1 */
+  readonly sharedImageGalleryReplicaCount?: pulumi.Input<number>;
+  /** Type of the temporary SSH key. @default "ed25519" (Packer: "rsa"; modern OpenSSH rejects ssh-rsa signatures) */
+  readonly temporaryKeyPairType?: pulumi.Input<"ed25519" | "rsa">;
 }
 
 /** Packer's `shell` provisioner: its fields in camelCase. */

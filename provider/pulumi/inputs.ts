@@ -52,6 +52,7 @@ export type BakedImageOutputs = BakedImageInputs & BakedImageOutputValues;
 /** Input property names, in the order they are compared. */
 export const INPUT_KEYS = [
   "amazonEbs",
+  "azureArm",
   "sourceName",
   "provisioners",
   "errorCleanupProvisioner",

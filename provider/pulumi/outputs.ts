@@ -3,10 +3,18 @@ import { redactValue } from "../engine/redact";
 import type { BuildSpec } from "../spec/types";
 import { isPlainObject } from "./packer-fields";
 
-/** Region → image ID, and every snapshot, from an artifact's details (`amis`/`snapshots` for AMIs). */
+/**
+ * Region → image ID, and every snapshot, from an artifact's details: `amis`/`snapshots` for AMIs;
+ * `regions` (region → image IDs, the managed image first) for Azure, which has no separate snapshots.
+ */
 export function imagesOf(artifact: Artifact): { images: Record<string, string>; snapshotIds: string[] } {
   const d = artifact.details;
-  const images = isPlainObject(d.amis) ? (Object.fromEntries(Object.entries(d.amis)) as Record<string, string>) : {};
+  const byRegion = isPlainObject(d.amis)
+    ? (d.amis as Record<string, string>)
+    : isPlainObject(d.regions)
+      ? Object.fromEntries(Object.entries(d.regions as Record<string, string[]>).map(([r, ids]) => [r, ids[0] ?? ""]))
+      : {};
+  const images = Object.fromEntries(Object.entries(byRegion)) as Record<string, string>;
   const snapshotIds = isPlainObject(d.snapshots)
     ? Object.keys(d.snapshots)
         .sort()
@@ -18,7 +26,10 @@ export function imagesOf(artifact: Artifact): { images: Record<string, string>; 
 /** The image in the build region; the artifact ID for builders without regions. */
 export function primaryImageId(artifact: Artifact, buildRegion: string | undefined): string {
   const { images } = imagesOf(artifact);
-  const region = typeof artifact.details.buildRegion === "string" ? artifact.details.buildRegion : buildRegion;
+  const d = artifact.details;
+  const own =
+    typeof d.buildRegion === "string" ? d.buildRegion : typeof d.location === "string" ? d.location : undefined;
+  const region = own ?? buildRegion;
   return (region && images[region]) || Object.values(images)[0] || artifact.id;
 }
 

@@ -15,7 +15,9 @@ describe("builder registry", () => {
   });
 
   it("fails loudly for a builder type it does not know, wherever it dispatches", async () => {
-    expect(() => builderDescriptor("qemu")).toThrow(/unknown builder type "qemu" \(Kiln knows null, amazon-ebs\)/);
+    expect(() => builderDescriptor("qemu")).toThrow(
+      /unknown builder type "qemu" \(Kiln knows null, amazon-ebs, azure-arm\)/,
+    );
     await expect(loadBuilder("qemu")).rejects.toThrow(/unknown builder type "qemu"/);
     await expect(
       destroyArtifact({ buildName: "b", builderType: "qemu", id: "x", files: [], details: {} }),

@@ -1,0 +1,53 @@
+import type { ImageReference } from "@azure/arm-compute";
+import type { BuilderRun } from "../../engine/context";
+import type { Step } from "../../engine/step";
+import type { AzureClients } from "./clients";
+import type { AzureArmConfig } from "./config";
+import type { TempNames } from "./names";
+
+/**
+ * What the azure-arm steps create and read; each field is written by one step. Temporary resources have
+ * names fixed before their create call (`names`), so a cleanup deletes by name whether or not the
+ * create's reply arrived; `…Attempted` says the call was sent.
+ */
+export interface AzureState {
+  readonly clients: AzureClients;
+  readonly names: TempNames;
+  /** `azure_tags` + the build ID, on everything the build creates. */
+  readonly tags: Record<string, string>;
+  /** The build group: temporary (deleted whole in cleanup) or `build_resource_group_name` (kept). */
+  group?: { readonly name: string; readonly temporary: boolean; attempted: boolean };
+  /** Canonical location of the VM and the managed image. */
+  location?: string;
+  /** What the VM boots from (source image step). */
+  imageReference?: ImageReference;
+  /** Subnet the NIC joins; `vnetAttempted` when the build creates its own network. */
+  subnetId?: string;
+  vnetAttempted?: boolean;
+  publicIpAttempted?: boolean;
+  publicIpId?: string;
+  nicAttempted?: boolean;
+  nicId?: string;
+  /** Temporary SSH key (ssh key step); the public half goes into the VM. */
+  sshKey?: { readonly privateKey?: string; readonly publicKey: string };
+  vmAttempted?: boolean;
+  vmId?: string;
+  managedImageAttempted?: boolean;
+  managedImageId?: string;
+  galleryVersionAttempted?: boolean;
+  galleryVersionId?: string;
+}
+
+export type AzureRun = BuilderRun<AzureArmConfig, AzureState>;
+export type AzureStep = Step<AzureRun>;
+
+/** The build group's name; steps after the resource-group step may rely on it. */
+export function groupName(state: AzureState): string {
+  if (!state.group) throw new Error("no build resource group (the resource-group step did not run)");
+  return state.group.name;
+}
+
+/** Whether a temporary resource is removed with the temporary group (so its own cleanup can skip it). */
+export function goesWithGroup(state: AzureState): boolean {
+  return state.group?.temporary === true;
+}

@@ -1,0 +1,24 @@
+import type { AzureStep } from "./state";
+
+const ARM_SCOPE = "https://management.azure.com/.default";
+
+/**
+ * Gets a token for Resource Manager before anything is created, so bad credentials fail first and say
+ * which credential was tried. The clients reuse the credential's cached token.
+ */
+export const authenticateStep: AzureStep = {
+  name: "azure-arm: authenticate",
+  async run({ ctx, state }, signal) {
+    const { credential, subscriptionId } = state.clients;
+    try {
+      const token = await credential.getToken(ARM_SCOPE, { abortSignal: signal });
+      if (!token) throw new Error("the credential returned no token");
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new Error(`authenticating with ${credential.name} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    ctx.reporter.info(`authenticated (${credential.name}); subscription ${subscriptionId}`);
+  },
+};

@@ -1,0 +1,33 @@
+import { longRunning } from "./arm";
+import { azureArtifact } from "./artifact";
+import type { AzureStep } from "./state";
+import { replicationRegions } from "./step-gallery-version";
+import { FINGERPRINT_TAG } from "./tags";
+
+/**
+ * Tags the managed image and the gallery version with the content fingerprint — last, so only a complete
+ * artifact can be found and reused by a later build — and hands the artifact to the engine.
+ */
+export const finalizeStep: AzureStep = {
+  name: "azure-arm: artifact",
+  async run({ ctx, config, state }, signal) {
+    const ids = [state.managedImageId, state.galleryVersionId].filter((id): id is string => id !== undefined);
+    for (const id of ids) {
+      await longRunning(state.clients, `tagging ${id}`, config.polling_duration_timeout, signal, (o) =>
+        state.clients.resources.tagsOperations.updateAtScope(
+          id,
+          { operation: "Merge", properties: { tags: { [FINGERPRINT_TAG]: ctx.fingerprint } } },
+          o,
+        ),
+      );
+    }
+    ctx.artifact = azureArtifact(ctx, {
+      subscriptionId: state.clients.subscriptionId,
+      location: state.location as string,
+      managedImageId: state.managedImageId,
+      galleryImageVersionId: state.galleryVersionId,
+      galleryRegions: replicationRegions(config, state.location as string),
+    });
+    ctx.reporter.info(`image: ${ctx.artifact.id}`);
+  },
+};

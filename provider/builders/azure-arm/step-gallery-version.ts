@@ -1,0 +1,65 @@
+import { deleteIfPresent, longRunning, normalizeLocation } from "./arm";
+import type { AzureArmConfig } from "./config";
+import type { AzureStep } from "./state";
+
+/**
+ * Publishes the image as `shared_image_gallery_destination`'s version, replicated to the build location
+ * and every `replication_regions`, from the managed image if one was made, else from the VM. Like the
+ * managed image, it is removed only when the build fails or is cancelled later on.
+ */
+export const galleryVersionStep: AzureStep = {
+  name: "azure-arm: gallery image version",
+  async run({ ctx, config, state }, signal) {
+    const g = config.shared_image_gallery_destination;
+    if (!g) return;
+    const regions = replicationRegions(config, state.location as string);
+    const replicas = config.shared_image_gallery_replica_count ?? 1;
+    state.galleryVersionAttempted = true;
+    const version = await longRunning(
+      state.clients,
+      `publishing gallery image version ${g.gallery_name}/${g.image_name}/${g.image_version}`,
+      config.polling_duration_timeout,
+      signal,
+      (o) =>
+        state.clients.computeIn(g.subscription).galleryImageVersions.createOrUpdate(
+          g.resource_group,
+          g.gallery_name,
+          g.image_name,
+          g.image_version,
+          {
+            location: state.location as string,
+            tags: state.tags,
+            publishingProfile: {
+              targetRegions: regions.map((name) => ({
+                name,
+                regionalReplicaCount: replicas,
+                storageAccountType: g.storage_account_type ?? "Standard_LRS",
+              })),
+            },
+            storageProfile: { source: { id: state.managedImageId ?? state.vmId } },
+          },
+          o,
+        ),
+    );
+    state.galleryVersionId = version.id;
+    ctx.reporter.info(`gallery image version ${version.id} (regions: ${regions.join(", ")})`);
+  },
+  async cleanup({ ctx, config, state }, outcome) {
+    const g = config.shared_image_gallery_destination;
+    if (!g || (!outcome.failed && !outcome.cancelled) || !state.galleryVersionAttempted) return;
+    await deleteIfPresent(state.clients, `gallery image version ${g.image_version}`, (o) =>
+      state.clients
+        .computeIn(g.subscription)
+        .galleryImageVersions.delete(g.resource_group, g.gallery_name, g.image_name, g.image_version, o),
+    );
+    state.galleryVersionAttempted = false;
+    state.galleryVersionId = undefined;
+    ctx.reporter.info(`deleted gallery image version ${g.image_version} (the build did not finish)`);
+  },
+};
+
+/** The build location first, then each replication region once, in ARM's canonical spelling. */
+export function replicationRegions(config: Pick<AzureArmConfig, "shared_image_gallery_destination">, location: string) {
+  const extra = config.shared_image_gallery_destination?.replication_regions ?? [];
+  return [...new Set([location, ...extra].map(normalizeLocation))];
+}

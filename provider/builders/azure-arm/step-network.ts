@@ -1,0 +1,62 @@
+import { deleteIfPresent, isNotFound, longRunning } from "./arm";
+import { usesExistingNetwork } from "./config";
+import { type AzureStep, goesWithGroup, groupName } from "./state";
+
+/**
+ * The subnet the VM joins: the existing `virtual_network_name`/`virtual_network_subnet_name` (looked up,
+ * never changed), or a temporary virtual network with one subnet, deleted in cleanup.
+ */
+export const networkStep: AzureStep = {
+  name: "azure-arm: network",
+  async run({ ctx, config, state }, signal) {
+    const { network } = state.clients;
+    if (usesExistingNetwork(config)) {
+      const group = config.virtual_network_resource_group_name ?? groupName(state);
+      const [vnet, subnet] = [config.virtual_network_name as string, config.virtual_network_subnet_name as string];
+      try {
+        state.subnetId = (await network.subnets.get(group, vnet, subnet, { abortSignal: signal })).id;
+      } catch (error) {
+        if (isNotFound(error)) {
+          throw new Error(`virtual_network_subnet_name: subnet ${vnet}/${subnet} in '${group}' was not found`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      ctx.reporter.info(`using subnet ${vnet}/${subnet} of resource group ${group}`);
+      return;
+    }
+    const { vnet, subnet } = state.names;
+    state.vnetAttempted = true;
+    const created = await longRunning(
+      state.clients,
+      `creating virtual network ${vnet}`,
+      config.polling_duration_timeout,
+      signal,
+      (o) =>
+        network.virtualNetworks.createOrUpdate(
+          groupName(state),
+          vnet,
+          {
+            location: state.location,
+            tags: state.tags,
+            addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+            subnets: [{ name: subnet, addressPrefix: "10.0.0.0/24" }],
+          },
+          o,
+        ),
+    );
+    state.subnetId = created.subnets?.find((s) => s.name === subnet)?.id;
+    if (!state.subnetId) throw new Error(`virtual network ${vnet} was created without subnet ${subnet}`);
+    ctx.reporter.info(`created virtual network ${vnet} with subnet ${subnet}`);
+  },
+  async cleanup({ ctx, state }) {
+    if (!state.vnetAttempted || goesWithGroup(state)) return;
+    const { vnet } = state.names;
+    await deleteIfPresent(state.clients, `virtual network ${vnet}`, (o) =>
+      state.clients.network.virtualNetworks.delete(groupName(state), vnet, o),
+    );
+    state.vnetAttempted = false;
+    ctx.reporter.info(`deleted virtual network ${vnet}`);
+  },
+};

@@ -1,0 +1,46 @@
+import { deleteIfPresent, longRunning } from "./arm";
+import { type AzureStep, goesWithGroup, groupName } from "./state";
+
+/** The VM's temporary network interface on the subnet, with the public IP if there is one. */
+export const nicStep: AzureStep = {
+  name: "azure-arm: network interface",
+  async run({ ctx, config, state }, signal) {
+    const name = state.names.nic;
+    state.nicAttempted = true;
+    const nic = await longRunning(
+      state.clients,
+      `creating network interface ${name}`,
+      config.polling_duration_timeout,
+      signal,
+      (o) =>
+        state.clients.network.networkInterfaces.createOrUpdate(
+          groupName(state),
+          name,
+          {
+            location: state.location,
+            tags: state.tags,
+            ipConfigurations: [
+              {
+                name: "ipconfig",
+                subnet: { id: state.subnetId },
+                privateIPAllocationMethod: "Dynamic",
+                publicIPAddress: state.publicIpId ? { id: state.publicIpId } : undefined,
+              },
+            ],
+          },
+          o,
+        ),
+    );
+    state.nicId = nic.id;
+    ctx.reporter.info(`created network interface ${name}`);
+  },
+  async cleanup({ ctx, state }) {
+    if (!state.nicAttempted || goesWithGroup(state)) return;
+    const name = state.names.nic;
+    await deleteIfPresent(state.clients, `network interface ${name}`, (o) =>
+      state.clients.network.networkInterfaces.delete(groupName(state), name, o),
+    );
+    state.nicAttempted = false;
+    ctx.reporter.info(`deleted network interface ${name}`);
+  },
+};

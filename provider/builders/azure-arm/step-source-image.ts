@@ -1,0 +1,111 @@
+import { armId, isNotFound, normalizeLocation } from "./arm";
+import type { AzureArmConfig } from "./config";
+import type { AzureState, AzureStep } from "./state";
+
+/**
+ * Resolves what the VM boots from: a marketplace image (`latest` becomes the newest version in the
+ * location), a managed image in the same location, or a gallery image version (`latest` likewise).
+ * Runs after the resource group step, which fixes the location.
+ */
+export const sourceImageStep: AzureStep = {
+  name: "azure-arm: source image",
+  async run({ ctx, config, state }, signal) {
+    const location = state.location as string;
+    state.imageReference = await resolveSource(config, state, location, signal);
+    ctx.generated.SourceImageName = describeSource(config);
+    ctx.reporter.info(
+      `source image: ${describeSource(config)} (${state.imageReference.id ?? state.imageReference.version})`,
+    );
+  },
+};
+
+async function resolveSource(config: AzureArmConfig, state: AzureState, location: string, signal: AbortSignal) {
+  const { compute, subscriptionId } = state.clients;
+  const notFound =
+    (what: string) =>
+    (error: unknown): never => {
+      if (isNotFound(error)) throw new Error(`${what} was not found`, { cause: error });
+      throw error;
+    };
+  if (config.custom_managed_image_name) {
+    const group = config.custom_managed_image_resource_group_name as string;
+    const image = await compute.images
+      .get(group, config.custom_managed_image_name, { abortSignal: signal })
+      .catch(notFound(`custom_managed_image_name: managed image '${config.custom_managed_image_name}' in '${group}'`));
+    if (normalizeLocation(image.location) !== location) {
+      throw new Error(
+        `custom_managed_image_name: image '${image.name}' is in ${image.location}, the build runs in ${location}`,
+      );
+    }
+    return { id: image.id };
+  }
+  const gallery = config.shared_image_gallery;
+  if (gallery) {
+    const client = state.clients.computeIn(gallery.subscription);
+    const what = `shared_image_gallery: ${gallery.gallery_name}/${gallery.image_name}`;
+    let version = gallery.image_version ?? "latest";
+    if (version === "latest") {
+      const versions: string[] = [];
+      for await (const v of client.galleryImageVersions.listByGalleryImage(
+        gallery.resource_group,
+        gallery.gallery_name,
+        gallery.image_name,
+        { abortSignal: signal },
+      )) {
+        if (v.name) versions.push(v.name);
+      }
+      const newest = versions.sort(compareVersions).pop();
+      if (!newest) throw new Error(`${what} has no versions`);
+      version = newest;
+    } else {
+      await client.galleryImageVersions
+        .get(gallery.resource_group, gallery.gallery_name, gallery.image_name, version, { abortSignal: signal })
+        .catch(notFound(`${what}/${version}`));
+    }
+    const path = `Microsoft.Compute/galleries/${gallery.gallery_name}/images/${gallery.image_name}/versions/${version}`;
+    return { id: armId(gallery.subscription ?? subscriptionId, gallery.resource_group, path) };
+  }
+  const [publisher, offer, sku] = [config.image_publisher, config.image_offer, config.image_sku] as string[];
+  const what = `marketplace image ${publisher}:${offer}:${sku}`;
+  let version = config.image_version ?? "latest";
+  if (version === "latest") {
+    const list = await compute.virtualMachineImages.list(
+      location,
+      publisher as string,
+      offer as string,
+      sku as string,
+      {
+        abortSignal: signal,
+      },
+    );
+    const newest = list
+      .map((v) => v.name)
+      .sort(compareVersions)
+      .pop();
+    if (!newest) throw new Error(`${what} has no versions in ${location}`);
+    version = newest;
+  } else {
+    await compute.virtualMachineImages
+      .get(location, publisher as string, offer as string, sku as string, version, { abortSignal: signal })
+      .catch(notFound(`${what}:${version} in ${location}`));
+  }
+  return { publisher, offer, sku, version };
+}
+
+/** Dotted numeric versions in numeric order (`22.04.10` after `22.04.9`). */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+function describeSource(config: AzureArmConfig): string {
+  if (config.custom_managed_image_name) return config.custom_managed_image_name;
+  const g = config.shared_image_gallery;
+  if (g) return `${g.gallery_name}/${g.image_name}/${g.image_version ?? "latest"}`;
+  return `${config.image_publisher}:${config.image_offer}:${config.image_sku}:${config.image_version ?? "latest"}`;
+}
