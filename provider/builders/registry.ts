@@ -1,5 +1,5 @@
 import { KilnError } from "../engine/errors";
-import { lazyRegistry, type Registry } from "../util/lazy-registry";
+import { descriptorRegistry, type Registry } from "../util/lazy-registry";
 import { amazonEbsDescriptor } from "./amazon-ebs/descriptor";
 import { azureArmDescriptor } from "./azure-arm/descriptor";
 import { nullDescriptor } from "./null";
@@ -45,11 +45,4 @@ export async function loadBuilder(type: string): Promise<AnyBuilder> {
 }
 
 /** Loaded builders (descriptor and runtime together), by type: what the engine runs. */
-export const builders: Registry<AnyBuilder> = lazyRegistry<AnyBuilder>(
-  Object.fromEntries(
-    Object.entries(BUILDERS).map(([type, descriptor]: [string, AnyDescriptor]) => [
-      type,
-      async () => ({ ...descriptor, ...(await descriptor.load()) }),
-    ]),
-  ),
-);
+export const builders: Registry<AnyBuilder> = descriptorRegistry<AnyDescriptor>(BUILDERS);

@@ -29,6 +29,8 @@ const DEFAULT_OUTPUT = "packer_{{.BuildName}}_{{.BuilderType}}_{{.ChecksumType}}
 export const checksumPostProcessor: PostProcessor<ChecksumConfig> = {
   type: "checksum",
   schema: checksumSchema,
+  check: null,
+  sensitiveFields: [],
   localInputs: () => [],
   async run(config, artifact, context, signal) {
     const { ctx } = context;

@@ -37,6 +37,8 @@ const pending = new Map<string, Promise<void>>();
 export const manifestPostProcessor: PostProcessor<ManifestConfig> = {
   type: "manifest",
   schema: manifestSchema,
+  check: null,
+  sensitiveFields: [],
   localInputs: () => [],
   async run(config, artifact, context) {
     const { ctx } = context;

@@ -1,17 +1,32 @@
-import { lazyRegistry } from "../util/lazy-registry";
+import { descriptorRegistry, type Registry } from "../util/lazy-registry";
+import { ssmParameterStatic } from "./amazon-ssm-parameter-config";
 import { checksumPostProcessor } from "./checksum";
 import { manifestPostProcessor } from "./manifest";
 import { shellLocalPostProcessor } from "./shell-local";
-import type { PostProcessor } from "./types";
+import { eagerPostProcessor, type PostProcessor, type PostProcessorDescriptor } from "./types";
 
+// biome-ignore lint/suspicious/noExplicitAny: each post-processor has its own config type
+type AnyPostProcessorDescriptor = PostProcessorDescriptor<any>;
 // biome-ignore lint/suspicious/noExplicitAny: each post-processor has its own config type
 type AnyPostProcessor = PostProcessor<any>;
 
-/** Post-processors by Packer type name. */
-export const postProcessors = lazyRegistry<AnyPostProcessor>({
-  manifest: () => manifestPostProcessor,
-  checksum: () => checksumPostProcessor,
-  "shell-local": () => shellLocalPostProcessor,
-  // Loaded on first use, like the builders: it brings the SSM client.
-  "amazon-ssm-parameter": async () => (await import("./amazon-ssm-parameter")).amazonSsmParameter,
-});
+/**
+ * Every post-processor, by Packer type name: adding one is its module (a descriptor) and one line here,
+ * then `make generate`. Cloud ones load their SDK only when a build uses them.
+ */
+export const POST_PROCESSORS = {
+  manifest: eagerPostProcessor(manifestPostProcessor),
+  checksum: eagerPostProcessor(checksumPostProcessor),
+  "shell-local": eagerPostProcessor(shellLocalPostProcessor),
+  "amazon-ssm-parameter": {
+    ...ssmParameterStatic,
+    // Loaded on first use, like the builders: it brings the SSM client.
+    load: async () => (await import("./amazon-ssm-parameter")).amazonSsmParameter,
+  },
+} as const satisfies Record<string, AnyPostProcessorDescriptor>;
+
+export type PostProcessorType = keyof typeof POST_PROCESSORS;
+
+/** Loaded post-processors (descriptor and runtime together), by type: what the engine runs. */
+export const postProcessors: Registry<AnyPostProcessor> =
+  descriptorRegistry<AnyPostProcessorDescriptor>(POST_PROCESSORS);

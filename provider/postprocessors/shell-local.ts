@@ -17,6 +17,7 @@ export const shellLocalPostProcessor: PostProcessor<ShellLocalConfig> = {
     keep_input_artifact: z.boolean().optional().describe("Keep the input artifact. @default true"),
   }),
   check: checkShellLocal,
+  sensitiveFields: [],
   localInputs: shellLocalInputs,
   async run(config, artifact, context, signal) {
     await runShellLocal(config, shellLocalEnvironment(context.ctx, artifact.builderType), {

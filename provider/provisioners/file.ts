@@ -28,6 +28,7 @@ export type FileConfig = z.infer<typeof fileSchema>;
 /** Packer's `file` provisioner: copies files and directories to or from the machine over SFTP. */
 export const fileProvisioner: Provisioner<FileConfig> = {
   type: "file",
+  sensitiveFields: [],
   schema: fileSchema,
   check(config) {
     const given = [config.source, config.sources, config.content].filter((v) => v !== undefined).length;

@@ -14,6 +14,7 @@ export const shellLocalProvisioner: Provisioner<ShellLocalConfig> = {
   type: "shell-local",
   schema: z.strictObject(shellLocalShape),
   check: checkShellLocal,
+  sensitiveFields: [],
   localInputs: shellLocalInputs,
   run: (config, context, signal) =>
     runShellLocal(config, shellLocalEnvironment(context.ctx, context.ctx.builderType), {

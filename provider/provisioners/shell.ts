@@ -40,6 +40,7 @@ const DEFAULT_EXECUTE = "chmod +x {{.Path}}; {{.Vars}} {{.Path}}";
 export const shellProvisioner: Provisioner<ShellConfig> = {
   type: "shell",
   schema: shellSchema,
+  sensitiveFields: [],
   check(config) {
     const given = [config.inline, config.script, config.scripts].filter((v) => v !== undefined).length;
     return given === 1 ? [] : [{ field: "inline", message: "exactly one of inline, script or scripts must be set" }];

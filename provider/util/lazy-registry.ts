@@ -23,3 +23,24 @@ export function lazyRegistry<T>(loaders: Readonly<Record<string, () => T | Promi
     },
   };
 }
+
+/** A descriptor's static parts joined to the runtime its `load()` brings: what the engine runs. */
+export type Loaded<D extends { load(): Promise<object> }> = Omit<D, "load"> & Awaited<ReturnType<D["load"]>>;
+
+/** A registry of descriptors whose runtimes are loaded on first use, each joined to its descriptor. */
+export function descriptorRegistry<D extends { load(): Promise<object> }>(
+  descriptors: Readonly<Record<string, D>>,
+): Registry<Loaded<D>> {
+  return lazyRegistry<Loaded<D>>(
+    Object.fromEntries(
+      Object.entries(descriptors).map(([type, { load, ...rest }]) => [
+        type,
+        async (): Promise<Loaded<D>> => {
+          // TS widens a destructured generic method's result to its constraint; `load` is D's own.
+          const runtime = (await load()) as Awaited<ReturnType<D["load"]>>;
+          return { ...rest, ...runtime };
+        },
+      ]),
+    ),
+  );
+}

@@ -1,13 +1,14 @@
 import type { z } from "zod";
 import { BUILDERS } from "../../provider/builders/registry";
 import { sensitiveCommunicatorFields } from "../../provider/communicator/config";
-import { postProcessors } from "../../provider/postprocessors/registry";
-import { provisioners } from "../../provider/provisioners/registry";
+import { DATA_SOURCES } from "../../provider/datasources/registry";
+import { POST_PROCESSORS } from "../../provider/postprocessors/registry";
+import { PROVISIONERS } from "../../provider/provisioners/registry";
 import { type Field, fieldsOf } from "./walk";
 
 /** One plugin as the generators see it: its kind, Packer type name, fields and secrets. */
 export interface PluginFields {
-  readonly kind: "builder" | "provisioner" | "post-processor";
+  readonly kind: "builder" | "provisioner" | "post-processor" | "data source";
   readonly type: string;
   readonly fields: readonly Field[];
   readonly sensitive: ReadonlySet<string>;
@@ -15,24 +16,28 @@ export interface PluginFields {
   readonly inlineKey?: string | null;
 }
 
-async function fromRegistry(
+/** A plugin a BakedImage takes as an argument (a data source is read by templates only). */
+export type ArgsPlugin = PluginFields & { readonly kind: Exclude<PluginFields["kind"], "data source"> };
+
+export function isArgsPlugin(plugin: PluginFields): plugin is ArgsPlugin {
+  return plugin.kind !== "data source";
+}
+
+/** Plugins of one kind from their descriptors: nothing is loaded, no SDK imported. */
+function fromDescriptors(
   kind: PluginFields["kind"],
-  registry: {
-    types: readonly string[];
-    get(type: string): Promise<{ schema: z.ZodType; sensitiveFields?: readonly string[] } | undefined>;
-  },
-): Promise<PluginFields[]> {
-  const out: PluginFields[] = [];
-  for (const type of registry.types) {
-    const plugin = await registry.get(type);
-    if (!plugin) throw new Error(`${kind} ${type} is registered but does not load`);
-    out.push({ kind, type, fields: fieldsOf(plugin.schema), sensitive: new Set(plugin.sensitiveFields ?? []) });
-  }
-  return out;
+  descriptors: Readonly<Record<string, { schema: z.ZodType; sensitiveFields: readonly string[] }>>,
+): PluginFields[] {
+  return Object.entries(descriptors).map(([type, d]) => ({
+    kind,
+    type,
+    fields: fieldsOf(d.schema),
+    sensitive: new Set(d.sensitiveFields),
+  }));
 }
 
 /** Every plugin in the registries, in registry order: the generators' only input. */
-export async function allPlugins(): Promise<PluginFields[]> {
+export function allPlugins(): PluginFields[] {
   const builders: PluginFields[] = Object.values(BUILDERS).map((d) => ({
     kind: "builder",
     type: d.type,
@@ -42,8 +47,9 @@ export async function allPlugins(): Promise<PluginFields[]> {
   }));
   return [
     ...builders,
-    ...(await fromRegistry("provisioner", provisioners)),
-    ...(await fromRegistry("post-processor", postProcessors)),
+    ...fromDescriptors("provisioner", PROVISIONERS),
+    ...fromDescriptors("post-processor", POST_PROCESSORS),
+    ...fromDescriptors("data source", DATA_SOURCES),
   ];
 }
 

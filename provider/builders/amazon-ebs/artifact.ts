@@ -2,6 +2,7 @@ import type { Image } from "@aws-sdk/client-ec2";
 import type { Artifact } from "../../engine/artifact";
 import type { BuildContext } from "../../engine/context";
 import { snapshotIdsOf } from "./images";
+import { replyField } from "./reply";
 import type { BuiltImage } from "./state";
 
 /** What an amazon-ebs artifact's `details` hold: enough to destroy it without the build's state. */
@@ -64,5 +65,5 @@ export function parseDetails(artifact: Artifact): EbsArtifactDetails {
 }
 
 export function builtFrom(region: string, image: Image): BuiltImage {
-  return { region, imageId: image.ImageId as string, snapshotIds: snapshotIdsOf(image) };
+  return { region, imageId: replyField(image, "ImageId", "DescribeImages"), snapshotIds: snapshotIdsOf(image) };
 }

@@ -16,6 +16,7 @@ import type { BuildReporter } from "../../engine/events";
 import { accessFrom, Ec2Clients } from "./clients";
 import { deleteImage, deleteSnapshot, findOwnImages, snapshotIdsOf, snapshotsCreatedFor } from "./images";
 import { awsCode, INSTANCE_WAIT, pollSettings, retryWhile, waitUntil } from "./polling";
+import { replyField } from "./reply";
 import { findBuildInstances } from "./step-run-instance";
 import { buildIdFilter } from "./tags";
 
@@ -98,12 +99,12 @@ export async function cleanupLeftovers(options: CleanupOptions): Promise<Leftove
         await ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: t.LaunchTemplateId }), {
           abortSignal: signal,
         });
-        note("launchTemplates", t.LaunchTemplateId as string);
+        note("launchTemplates", replyField(t, "LaunchTemplateId", "DescribeLaunchTemplates"));
       }
     });
     await attempt("deleting AMIs", async () => {
       for (const image of await findOwnImages(ec2, tag, signal)) {
-        const imageId = image.ImageId as string;
+        const imageId = replyField(image, "ImageId", "DescribeImages");
         const snapshots = await deleteImage(ec2, { imageId, snapshotIds: snapshotIdsOf(image) }, { signal });
         note("images", imageId);
         for (const s of snapshots) note("snapshots", s);
@@ -114,9 +115,10 @@ export async function cleanupLeftovers(options: CleanupOptions): Promise<Leftove
         abortSignal: signal,
       });
       for (const s of out.Snapshots ?? []) {
-        if (report.snapshots.includes(s.SnapshotId as string)) continue;
-        await deleteSnapshot(ec2, s.SnapshotId as string, signal);
-        note("snapshots", s.SnapshotId as string);
+        const snapshotId = replyField(s, "SnapshotId", "DescribeSnapshots");
+        if (report.snapshots.includes(snapshotId)) continue;
+        await deleteSnapshot(ec2, snapshotId, signal);
+        note("snapshots", snapshotId);
       }
       // Snapshots of AMIs whose tagging never happened carry the AMI ID in their description.
       for (const imageId of report.images) {
@@ -130,7 +132,7 @@ export async function cleanupLeftovers(options: CleanupOptions): Promise<Leftove
       const out = await ec2.send(new DescribeVolumesCommand({ Filters: tag }), { abortSignal: signal });
       for (const v of out.Volumes ?? []) {
         await ec2.send(new DeleteVolumeCommand({ VolumeId: v.VolumeId }), { abortSignal: signal });
-        note("volumes", v.VolumeId as string);
+        note("volumes", replyField(v, "VolumeId", "DescribeVolumes"));
       }
     });
     await attempt("deleting security groups", async () => {
@@ -143,14 +145,14 @@ export async function cleanupLeftovers(options: CleanupOptions): Promise<Leftove
         ).catch((error) => {
           if (awsCode(error) !== "InvalidGroup.NotFound") throw error;
         });
-        note("securityGroups", g.GroupId as string);
+        note("securityGroups", replyField(g, "GroupId", "DescribeSecurityGroups"));
       }
     });
     await attempt("deleting key pairs", async () => {
       const out = await ec2.send(new DescribeKeyPairsCommand({ Filters: tag }), { abortSignal: signal });
       for (const k of out.KeyPairs ?? []) {
         await ec2.send(new DeleteKeyPairCommand({ KeyName: k.KeyName }), { abortSignal: signal });
-        note("keyPairs", k.KeyName ?? (k.KeyPairId as string));
+        note("keyPairs", k.KeyName ?? replyField(k, "KeyPairId", "DescribeKeyPairs"));
       }
     });
   } finally {

@@ -3,6 +3,7 @@ import type { BuildContext } from "../../engine/context";
 import type { EbsConfig } from "./config";
 import { snapshotIdsOf } from "./images";
 import { COPY_WAIT, waitUntil } from "./polling";
+import { replyField } from "./reply";
 import type { EbsState } from "./state";
 import { buildIdTag, tagSpec, toTags } from "./tags";
 
@@ -35,7 +36,7 @@ export async function copyImage(
     }),
     { abortSignal: signal },
   );
-  const imageId = out.ImageId as string;
+  const imageId = replyField(out, "ImageId", "CopyImage");
   onCreated(imageId);
   // Not every EC2 (moto, older regions) applies TagSpecifications on CopyImage; tag explicitly.
   await ec2.send(new CreateTagsCommand({ Resources: [imageId], Tags: imageTags }), { abortSignal: signal });

@@ -1,13 +1,8 @@
-import { z } from "zod";
-import { ConfigError } from "../../engine/errors";
+import { ConfigError, errorMessage } from "../../engine/errors";
 import { Ec2Clients } from "./clients";
-import { amiFilterShape, awsAccessShape } from "./config";
+import { amazonAmiDataSchema } from "./data-ami-schema";
 import { selectImage } from "./images";
 import { toFilters } from "./tags";
-
-/** `data "amazon-ami"`: Packer's fields (filters, owners, most_recent, include_deprecated + access). */
-export const amazonAmiDataSchema = z.strictObject({ ...awsAccessShape, ...amiFilterShape });
-export type AmazonAmiDataConfig = z.infer<typeof amazonAmiDataSchema>;
 
 /** What `data.amazon-ami.<name>.<attr>` exposes: Packer's attributes, plus a few more of the image. */
 export interface AmazonAmiData {
@@ -29,7 +24,7 @@ export interface AmazonAmiData {
  * are an error unless `most_recent`. Accepts the raw block (validated here; issues name the field).
  */
 export async function lookupAmazonAmi(
-  config: z.input<typeof amazonAmiDataSchema>,
+  config: Readonly<Record<string, unknown>>,
   options: { signal?: AbortSignal } = {},
 ): Promise<AmazonAmiData> {
   const parsed = amazonAmiDataSchema.safeParse(config);
@@ -51,7 +46,7 @@ export async function lookupAmazonAmi(
       },
       options.signal,
     ).catch((error: unknown) => {
-      throw new Error(`data "amazon-ami" in ${c.region}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`data "amazon-ami" in ${c.region}: ${errorMessage(error)}`, { cause: error });
     });
     return {
       id: image.ImageId ?? "",

@@ -1,3 +1,4 @@
+import { errorMessage } from "../../engine/errors";
 import type { ArtifactDestroyer } from "../types";
 import { parseDetails } from "./artifact";
 import { accessFrom, Ec2Clients } from "./clients";
@@ -26,7 +27,7 @@ export const destroyEbsArtifact: ArtifactDestroyer = async (artifact, options) =
             `deleted ${imageId} in ${region}${snapshots.length ? ` and ${snapshots.join(", ")}` : ""}`,
           );
         } catch (error) {
-          problems.push(`${region} ${imageId}: ${(error as Error).message}`);
+          problems.push(`${region} ${imageId}: ${errorMessage(error)}`);
           errors.push(error);
         }
       }),

@@ -7,6 +7,7 @@ import {
   type Filter,
   type Image,
 } from "@aws-sdk/client-ec2";
+import { errorMessage } from "../../engine/errors";
 import { awsCode, retryWhile } from "./polling";
 
 /** Snapshot IDs an AMI's block device mappings point at. */
@@ -56,7 +57,7 @@ export async function deleteImage(
   } catch (error) {
     const code = awsCode(error);
     if (code !== "InvalidAMIID.NotFound" && code !== "InvalidAMIID.Unavailable") {
-      throw new Error(`deregistering ${image.imageId} failed: ${(error as Error).message}`, { cause: error });
+      throw new Error(`deregistering ${image.imageId} failed: ${errorMessage(error)}`, { cause: error });
     }
   }
   if (!deleteSnapshots) return [];
@@ -97,7 +98,7 @@ export async function deleteSnapshot(ec2: EC2Client, snapshotId: string, signal?
     );
   } catch (error) {
     if (awsCode(error) === "InvalidSnapshot.NotFound") return;
-    throw new Error(`deleting snapshot ${snapshotId} failed: ${(error as Error).message}`, { cause: error });
+    throw new Error(`deleting snapshot ${snapshotId} failed: ${errorMessage(error)}`, { cause: error });
   }
 }
 

@@ -8,7 +8,8 @@ export type { EbsArtifactDetails } from "./artifact";
 export { cleanupLeftovers, type LeftoverReport } from "./cleanup";
 export { onAwsClient } from "./clients";
 export { type EbsConfig, ebsSchema } from "./config";
-export { type AmazonAmiData, amazonAmiDataSchema, lookupAmazonAmi } from "./data-ami";
+export { type AmazonAmiData, lookupAmazonAmi } from "./data-ami";
+export { amazonAmiDataSchema } from "./data-ami-schema";
 export { destroyEbsArtifact } from "./destroy";
 export { BUILD_ID_TAG, FINGERPRINT_TAG } from "./tags";
 

@@ -8,9 +8,11 @@ import {
   type RequestLaunchTemplateData,
 } from "@aws-sdk/client-ec2";
 import type { BuildContext } from "../../engine/context";
+import { errorMessage } from "../../engine/errors";
 import type { EbsConfig } from "./config";
 import { launchSpec } from "./launch-spec";
 import { awsCode } from "./polling";
+import { replyField } from "./reply";
 import type { EbsState } from "./state";
 import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
 
@@ -48,7 +50,7 @@ export async function launchSpot(
     }),
     { abortSignal: signal },
   );
-  const templateId = template.LaunchTemplate?.LaunchTemplateId as string;
+  const templateId = replyField(template.LaunchTemplate, "LaunchTemplateId", "CreateLaunchTemplate");
   state.launchTemplate.id = templateId;
 
   const types = config.spot_instance_types ?? [config.instance_type as string];
@@ -102,7 +104,7 @@ export async function deleteLaunchTemplate(
       await ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: id }), { abortSignal: signal });
     } catch (error) {
       if (awsCode(error) !== "InvalidLaunchTemplateId.NotFound") {
-        throw new Error(`deleting launch template ${id} failed: ${(error as Error).message}`, { cause: error });
+        throw new Error(`deleting launch template ${id} failed: ${errorMessage(error)}`, { cause: error });
       }
     }
   }

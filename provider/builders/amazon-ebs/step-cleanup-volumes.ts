@@ -1,4 +1,5 @@
 import { DeleteVolumeCommand, DescribeVolumesCommand } from "@aws-sdk/client-ec2";
+import { errorMessage } from "../../engine/errors";
 import { awsCode, cleanupSignal } from "./polling";
 import type { EbsStep } from "./state";
 import { buildIdFilter } from "./tags";
@@ -25,7 +26,7 @@ export const cleanupVolumesStep: EbsStep = {
         ctx.reporter.info(`deleted volume ${volume.VolumeId}`);
       } catch (error) {
         if (awsCode(error) !== "InvalidVolume.NotFound") {
-          throw new Error(`deleting volume ${volume.VolumeId} failed: ${(error as Error).message}`, { cause: error });
+          throw new Error(`deleting volume ${volume.VolumeId} failed: ${errorMessage(error)}`, { cause: error });
         }
       }
     }

@@ -3,6 +3,7 @@ import { errorMessage } from "../../engine/errors";
 import { copyImage } from "./copy-image";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { cleanupSignal } from "./polling";
+import { replyField } from "./reply";
 import type { EbsStep } from "./state";
 import { taggedByOtherBuild } from "./tags";
 
@@ -74,7 +75,7 @@ export const copyRegionsStep: EbsStep = {
             : // The CopyImage reply was lost; the copy has our name (pre-validate made sure it was free).
               (await findOwnImages(ec2, [{ Name: "name", Values: [config.ami_name] }], signal))
                 .filter((i) => !taggedByOtherBuild(i, ctx.buildId))
-                .map((i) => ({ imageId: i.ImageId as string, snapshotIds: snapshotIdsOf(i) }));
+                .map((i) => ({ imageId: replyField(i, "ImageId", "DescribeImages"), snapshotIds: snapshotIdsOf(i) }));
           for (const image of images) {
             await deleteImage(ec2, image, { signal });
             ctx.reporter.info(`deleted AMI copy ${image.imageId} in ${region}`);

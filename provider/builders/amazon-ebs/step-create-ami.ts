@@ -2,6 +2,7 @@ import { CreateImageCommand, CreateTagsCommand, waitUntilImageAvailable } from "
 import { toBlockDeviceMappings } from "./block-devices";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { cleanupSignal, IMAGE_WAIT, retryWhile, waitUntil } from "./polling";
+import { needs, replyField } from "./reply";
 import type { EbsStep } from "./state";
 import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
 
@@ -18,7 +19,7 @@ export const createAmiStep: EbsStep = {
       return;
     }
     const ec2 = state.ec2.get();
-    const instanceId = state.instanceId as string;
+    const instanceId = needs(state, "instanceId", "amazon-ebs: create AMI");
     state.createAttempted = true;
     // Right after a stop, EC2 can still refuse with "Instance is not in state stopped".
     const out = await retryWhile(
@@ -36,7 +37,7 @@ export const createAmiStep: EbsStep = {
         ),
       { signal, maxMs: 2 * 60_000 },
     );
-    const imageId = out.ImageId as string;
+    const imageId = replyField(out, "ImageId", "CreateImage");
     state.image = { region: config.region, imageId, snapshotIds: [] };
     ctx.reporter.info(`created AMI ${imageId}; waiting for it to become available`);
 
@@ -78,7 +79,7 @@ export const createAmiStep: EbsStep = {
       );
       images = found.map((i) => ({
         region: config.region,
-        imageId: i.ImageId as string,
+        imageId: replyField(i, "ImageId", "DescribeImages"),
         snapshotIds: snapshotIdsOf(i),
       }));
     }

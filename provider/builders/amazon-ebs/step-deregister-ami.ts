@@ -1,5 +1,6 @@
 import { imageRegions } from "./config";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
+import { replyField } from "./reply";
 import type { EbsStep } from "./state";
 
 /**
@@ -17,7 +18,7 @@ export const deregisterAmiStep: EbsStep = {
         for (const image of images) {
           await deleteImage(
             ec2,
-            { imageId: image.ImageId as string, snapshotIds: snapshotIdsOf(image) },
+            { imageId: replyField(image, "ImageId", "DescribeImages"), snapshotIds: snapshotIdsOf(image) },
             { deleteSnapshots: config.force_delete_snapshot ?? false, signal },
           );
           ctx.reporter.info(`deregistered ${image.ImageId} in ${region} (force_deregister)`);

@@ -1,6 +1,7 @@
 import { copyImage } from "./copy-image";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { cleanupSignal } from "./polling";
+import { replyField } from "./reply";
 import type { EbsStep } from "./state";
 import { taggedByOtherBuild } from "./tags";
 
@@ -41,7 +42,11 @@ export const encryptBootStep: EbsStep = {
         // but maybe no tags yet: not every EC2 applies CopyImage's TagSpecifications.
         (await findOwnImages(ec2, [{ Name: "name", Values: [config.ami_name] }], signal))
           .filter((i) => i.ImageId !== plainId && !taggedByOtherBuild(i, ctx.buildId))
-          .map((i) => ({ region: config.region, imageId: i.ImageId as string, snapshotIds: snapshotIdsOf(i) }));
+          .map((i) => ({
+            region: config.region,
+            imageId: replyField(i, "ImageId", "DescribeImages"),
+            snapshotIds: snapshotIdsOf(i),
+          }));
     for (const image of images) {
       await deleteImage(ec2, image, { signal });
       ctx.reporter.info(`deleted encrypted AMI ${image.imageId}`);

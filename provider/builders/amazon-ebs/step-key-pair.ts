@@ -1,4 +1,5 @@
 import { CreateKeyPairCommand, DeleteKeyPairCommand } from "@aws-sdk/client-ec2";
+import { errorMessage } from "../../engine/errors";
 import { DEFAULT_KEY_PAIR_TYPE, usesTemporaryKeyPair } from "./config";
 import { awsCode, cleanupSignal } from "./polling";
 import type { EbsStep } from "./state";
@@ -30,7 +31,7 @@ export const keyPairStep: EbsStep = {
     } catch (error) {
       // Someone else's key with this name: not ours to delete.
       if (awsCode(error) === "InvalidKeyPair.Duplicate") state.keyPair = undefined;
-      throw new Error(`creating key pair '${name}' failed: ${(error as Error).message}`, { cause: error });
+      throw new Error(`creating key pair '${name}' failed: ${errorMessage(error)}`, { cause: error });
     }
     ctx.reporter.info(`temporary key pair ${name} (${config.temporary_key_pair_type ?? DEFAULT_KEY_PAIR_TYPE})`);
   },
@@ -41,7 +42,7 @@ export const keyPairStep: EbsStep = {
       // DeleteKeyPair succeeds for a name that does not exist, so a lost create reply is handled too.
       await state.ec2.get().send(new DeleteKeyPairCommand({ KeyName: key.name }), { abortSignal: cleanupSignal() });
     } catch (error) {
-      throw new Error(`deleting key pair '${key.name}' failed: ${(error as Error).message}`, { cause: error });
+      throw new Error(`deleting key pair '${key.name}' failed: ${errorMessage(error)}`, { cause: error });
     }
     state.keyPair = undefined;
     ctx.reporter.info(`deleted key pair ${key.name}`);

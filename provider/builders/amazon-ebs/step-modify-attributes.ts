@@ -4,6 +4,7 @@ import {
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
 } from "@aws-sdk/client-ec2";
+import { errorMessage } from "../../engine/errors";
 import type { EbsConfig } from "./config";
 import { type EbsStep, finalImages } from "./state";
 
@@ -58,7 +59,7 @@ export const modifyAttributesStep: EbsStep = {
         }
       }),
     ).catch((error) => {
-      throw new Error(`setting AMI attributes failed: ${(error as Error).message}`, { cause: error });
+      throw new Error(`setting AMI attributes failed: ${errorMessage(error)}`, { cause: error });
     });
     if (permissions.length) ctx.reporter.info(`shared the AMI with ${permissions.length} principal(s)`);
   },

@@ -8,9 +8,11 @@ import {
   waitUntilInstanceRunning,
   waitUntilInstanceTerminated,
 } from "@aws-sdk/client-ec2";
+import { errorMessage } from "../../engine/errors";
 import type { EbsConfig } from "./config";
 import { launchSpec } from "./launch-spec";
 import { awsCode, cleanupSignal, INSTANCE_WAIT, waitUntil } from "./polling";
+import { replyField } from "./reply";
 import { deleteLaunchTemplate, launchSpot } from "./spot";
 import type { EbsStep } from "./state";
 import { buildIdFilter } from "./tags";
@@ -42,7 +44,7 @@ export const runInstanceStep: EbsStep = {
         }),
         { abortSignal: signal },
       );
-      instanceId = out.Instances?.[0]?.InstanceId as string;
+      instanceId = replyField(out.Instances?.[0], "InstanceId", "RunInstances");
     }
     state.instanceId = instanceId;
     ctx.reporter.info(`launched instance ${instanceId}; waiting for it to run`);
@@ -87,7 +89,7 @@ export const runInstanceStep: EbsStep = {
         await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), { abortSignal: signal });
       } catch (error) {
         if (awsCode(error) !== "InvalidInstanceID.NotFound") {
-          throw new Error(`terminating ${ids.join(", ")} failed: ${(error as Error).message}`, { cause: error });
+          throw new Error(`terminating ${ids.join(", ")} failed: ${errorMessage(error)}`, { cause: error });
         }
       }
       await waitUntil(

@@ -5,8 +5,10 @@ import {
   DeleteSecurityGroupCommand,
   DescribeSecurityGroupsCommand,
 } from "@aws-sdk/client-ec2";
+import { errorMessage } from "../../engine/errors";
 import { usesTemporarySecurityGroup } from "./config";
 import { awsCode, cleanupSignal, retryWhile } from "./polling";
+import { replyField } from "./reply";
 import type { EbsStep } from "./state";
 import { buildIdFilter, buildIdTag, tagSpec, toFilters, toTags } from "./tags";
 
@@ -42,7 +44,7 @@ export const securityGroupStep: EbsStep = {
       }),
       { abortSignal: signal },
     );
-    const groupId = created.GroupId as string;
+    const groupId = replyField(created, "GroupId", "CreateSecurityGroup");
     state.tempSecurityGroup.id = groupId;
     state.securityGroupIds = [groupId];
 
@@ -96,7 +98,7 @@ export const securityGroupStep: EbsStep = {
       );
     } catch (error) {
       if (awsCode(error) !== "InvalidGroup.NotFound") {
-        throw new Error(`deleting security group ${id} failed: ${(error as Error).message}`, { cause: error });
+        throw new Error(`deleting security group ${id} failed: ${errorMessage(error)}`, { cause: error });
       }
     }
     state.tempSecurityGroup = undefined;

@@ -1,5 +1,6 @@
 import { StopInstancesCommand, waitUntilInstanceStopped } from "@aws-sdk/client-ec2";
 import { INSTANCE_WAIT, waitUntil } from "./polling";
+import { needs } from "./reply";
 import type { EbsStep } from "./state";
 
 /**
@@ -11,7 +12,7 @@ export const stopInstanceStep: EbsStep = {
   async run({ ctx, config, state }, signal) {
     if (config.skip_create_ami) return;
     const ec2 = state.ec2.get();
-    const id = state.instanceId as string;
+    const id = needs(state, "instanceId", "amazon-ebs: stop instance");
     if (!config.disable_stop_instance) {
       await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }), { abortSignal: signal });
     }

@@ -1,6 +1,6 @@
+import { DATA_SOURCES, type DataSourceType, dataSourceTypes, isDataSourceType } from "../../datasources/registry";
 import { ConfigError, errorMessage } from "../../engine/errors";
-import type { HclValue } from "../expr/evaluate";
-import { makeObject } from "../expr/values";
+import { fromJs, makeObject } from "../expr/values";
 import { blockLabel, type HclAttribute, type HclBlock } from "./body";
 import { bodyToConfig } from "./config";
 import { type Evaluated, FAILED, type Scope, type Variables } from "./scope";
@@ -16,20 +16,30 @@ export interface DataSourceNode {
   readonly run: (variables: Variables) => Evaluated | Promise<Evaluated>;
 }
 
-const SUPPORTED = ["null", "amazon-ami"];
+type NodeReader = (block: HclBlock, scope: Scope, field: string) => DataSourceNode | undefined;
+
+/** How each registered data source reads in HCL: keyed by the registry, so a missing one fails `tsc`. */
+const READERS: Record<DataSourceType, NodeReader> = { null: nullData, "amazon-ami": registeredData("amazon-ami") };
 
 export function dataSource(block: HclBlock, scope: Scope): DataSourceNode | undefined {
   const field = blockLabel(block);
-  const [type] = block.labels;
-  if (type === "amazon-ami") return amazonAmi(block, scope, field);
-  if (type !== "null") {
+  const [type = ""] = block.labels;
+  if (!isDataSourceType(type)) {
     scope.problem(
       field,
-      `data source type "${type}" is not supported by Kiln yet (supported: ${SUPPORTED.join(", ")})`,
+      `data source type "${type}" is not supported by Kiln yet (supported: ${dataSourceTypes.join(", ")})`,
       block.where,
     );
     return undefined;
   }
+  return READERS[type](block, scope, field);
+}
+
+/**
+ * `data "null"`: its input stays an HCL value (kept as the language has it, unknowns and all), so it is
+ * evaluated here rather than converted to config and back.
+ */
+function nullData(block: HclBlock, scope: Scope, field: string): DataSourceNode | undefined {
   let ok = true;
   for (const a of block.body.attributes) {
     if (a.name !== "input") {
@@ -62,24 +72,17 @@ export function dataSource(block: HclBlock, scope: Scope): DataSourceNode | unde
   };
 }
 
-/** `data "amazon-ami"`: its block becomes the lookup's config; the AMI's attributes become the value. */
-function amazonAmi(block: HclBlock, scope: Scope, field: string): DataSourceNode {
-  return {
+/** A data source read by its runtime: its block becomes the config; the value's attributes become the object. */
+function registeredData(type: DataSourceType): NodeReader {
+  return (block, scope, field) => ({
     field,
     attributes: block.body.attributes,
     run: async (variables) => {
       const { config, ok, fieldLocations } = bodyToConfig(block.body, variables, scope, field);
       if (!ok) return FAILED;
-      // Loaded only for templates that use it: it brings the AWS SDK.
-      const { lookupAmazonAmi } = await import("../../builders/amazon-ebs/data-ami");
       try {
-        const ami = await lookupAmazonAmi(config as Parameters<typeof lookupAmazonAmi>[0]);
-        return makeObject(
-          Object.entries(ami).map(([key, value]): [string, HclValue] => [
-            key,
-            typeof value === "string" ? value : makeObject(Object.entries(value as Record<string, string>)),
-          ]),
-        );
+        const { read } = await DATA_SOURCES[type].load();
+        return fromJs(await read(config));
       } catch (error) {
         if (!(error instanceof ConfigError)) return scope.problem(field, errorMessage(error), block.where);
         for (const p of error.problems) {
@@ -88,5 +91,5 @@ function amazonAmi(block: HclBlock, scope: Scope, field: string): DataSourceNode
         return FAILED;
       }
     },
-  };
+  });
 }
