@@ -11,6 +11,9 @@ export function generatedFiles(): Record<string, string> {
   return {
     "provider/generated/pulumi-args.ts": renderPulumiArgs(plugins.filter(isArgsPlugin)),
     "provider/generated/fields.md": renderFieldTables(plugins),
-    "schema.json": renderPulumiSchema(plugins.filter(isArgsPlugin), { version: kilnVersion(), components: [immutableFleetComponent] }),
+    "schema.json": renderPulumiSchema(plugins.filter(isArgsPlugin), {
+      version: kilnVersion(),
+      components: [immutableFleetComponent],
+    }),
   };
 }
