@@ -35,7 +35,9 @@ async function output(project: CdktfProject, name: string): Promise<string> {
 async function describeMoto(moto: Moto, images: readonly string[]): Promise<void> {
   const { left } = await fleetLeftovers(moto);
   for (const image of images) {
-    process.stdout.write(`  image ${image}: ${left.images.includes(image) ? "available" : "deregistered, snapshot deleted"}\n`);
+    process.stdout.write(
+      `  image ${image}: ${left.images.includes(image) ? "available" : "deregistered, snapshot deleted"}\n`,
+    );
   }
   for (const g of await groups(moto)) {
     process.stdout.write(`  group ${g.name}: ${g.desired} desired, instances ${g.instances.join(", ") || "none"}\n`);

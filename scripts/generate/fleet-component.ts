@@ -29,7 +29,10 @@ const targetGroup = z.object({
   port: z.number().optional().describe("Port the instances serve on. @default 80"),
   protocol: z.enum(["HTTP", "HTTPS"]).optional().describe('@default "HTTP"'),
   health_check_path: z.string().optional().describe('@default "/"'),
-  deregistration_delay: z.number().optional().describe("Seconds a deregistering target keeps its connections. @default 30"),
+  deregistration_delay: z
+    .number()
+    .optional()
+    .describe("Seconds a deregistering target keeps its connections. @default 30"),
 });
 
 const fleetInputs = z.object({
@@ -49,7 +52,10 @@ const fleetInputs = z.object({
     .describe("Tags on every resource, propagated to instances and their volumes. @default {}"),
   capacity: capacity.optional().describe("How many instances the group runs. @default { min: 1, max: 1, desired: 1 }"),
   require_imdsv2: z.boolean().optional().describe("Require IMDSv2 session tokens for instance metadata. @default true"),
-  health_check_grace_period: z.number().optional().describe("Seconds after launch before health checks count. @default 60"),
+  health_check_grace_period: z
+    .number()
+    .optional()
+    .describe("Seconds after launch before health checks count. @default 60"),
   listener_arn: z.string().optional().describe("An existing ALB listener whose default action the fleet steers."),
   listener_rule_arn: z.string().optional().describe("An existing listener rule whose forward action the fleet steers."),
   load_balancer: loadBalancer.optional().describe("Create an ALB and listener for the fleet."),
@@ -62,13 +68,22 @@ const fleetInputs = z.object({
     .array(z.number())
     .optional()
     .describe("Canary percentages before 100 %, e.g. [10, 50]. @default [] (all traffic at once)"),
-  bake_time: z.string().optional().describe('Wait after each traffic step, watching `alarmNames` (Go duration). @default "0s"'),
-  alarm_names: z.array(z.string()).optional().describe("CloudWatch alarms that roll the update back when in ALARM. @default []"),
+  bake_time: z
+    .string()
+    .optional()
+    .describe('Wait after each traffic step, watching `alarmNames` (Go duration). @default "0s"'),
+  alarm_names: z
+    .array(z.string())
+    .optional()
+    .describe("CloudWatch alarms that roll the update back when in ALARM. @default []"),
   health_check_timeout: z
     .string()
     .optional()
     .describe('How long the new group may take to become healthy before the update is rolled back. @default "10m"'),
-  min_healthy_percent: z.number().optional().describe("Share of the desired capacity that must be healthy, percent. @default 100"),
+  min_healthy_percent: z
+    .number()
+    .optional()
+    .describe("Share of the desired capacity that must be healthy, percent. @default 100"),
   keep_previous: z
     .boolean()
     .optional()

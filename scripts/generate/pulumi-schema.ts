@@ -98,7 +98,10 @@ class SchemaWriter {
       });
       mapping[plugin.type] = `#/types/${token(name)}`;
     }
-    return { oneOf: Object.values(mapping).map(($ref) => ({ $ref })), discriminator: { propertyName: "type", mapping } };
+    return {
+      oneOf: Object.values(mapping).map(($ref) => ({ $ref })),
+      discriminator: { propertyName: "type", mapping },
+    };
   }
 }
 
@@ -124,10 +127,15 @@ export function renderPulumiSchema(
   const builderInputs = Object.fromEntries(
     builders.map((b) => {
       const name = pascalCase(b.type);
-      w.objectType(name, b.fields, b.sensitive, { description: `Packer's \`${b.type}\` builder, its fields in camelCase.` });
+      w.objectType(name, b.fields, b.sensitive, {
+        description: `Packer's \`${b.type}\` builder, its fields in camelCase.`,
+      });
       return [
         b.inlineKey,
-        { ...ref(name), description: `Bake with Packer's \`${b.type}\` builder. Set exactly one builder, or \`template\`.` },
+        {
+          ...ref(name),
+          description: `Bake with Packer's \`${b.type}\` builder. Set exactly one builder, or \`template\`.`,
+        },
       ];
     }),
   );
@@ -149,7 +157,8 @@ export function renderPulumiSchema(
       postProcessors: {
         type: "array",
         items: { oneOf: [postProcessor, { type: "array", items: postProcessor }] },
-        description: "Run after the image is made, in order. An inner list is a chain (Packer's `post-processors` block).",
+        description:
+          "Run after the image is made, in order. An inner list is a chain (Packer's `post-processors` block).",
       },
       ...w.properties(fieldsOf(resourceFields), "BakedImage", none),
     },

@@ -81,7 +81,9 @@ async function typecheck(name: string, compilerOptions: Record<string, unknown>)
 describe("a newcomer's project with the packed package", () => {
   it("packs only the built package: no tests, no sources", () => {
     const files = readdirSync(join(project, "node_modules/kiln"));
-    expect(files.sort()).toEqual(["README.md", "bin", "dist", "package.json", "schema.json"].filter((f) => files.includes(f)));
+    expect(files.sort()).toEqual(
+      ["README.md", "bin", "dist", "package.json", "schema.json"].filter((f) => files.includes(f)),
+    );
     expect(existsSync(join(project, "node_modules/kiln/dist/provider/pulumi/index.d.ts"))).toBe(true);
     expect(existsSync(join(project, "node_modules/kiln/dist/test"))).toBe(false);
   });
