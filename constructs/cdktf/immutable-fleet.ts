@@ -7,7 +7,7 @@ import type { TerraformProvider } from "cdktf";
 import { DataResource, Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ROLLOUT_ENV } from "../../provider/cli/fleet-command";
-import type { RolloutInput } from "../../provider/fleet/input";
+import type { RolloutInput } from "../../provider/fleet/input-types";
 import {
   canaryStepsProblem,
   GENERATION_KEY_LENGTH,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { RolloutInput } from "../../provider/fleet/input";
+import type { RolloutInput } from "../../provider/fleet/input-types";
 import { loadRuntime, runtimeLocation } from "../../provider/pulumi/runtime-loader";
 import type * as Runtime from "./rollout-runtime";
 

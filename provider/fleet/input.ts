@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { ConfigError } from "../engine/errors";
 import { duration } from "../util/duration";
+import type { RolloutInput } from "./input-types";
 import { canaryStepsProblem, DEFAULT_HEALTH } from "./plan";
 
 const name = z.string().trim().min(1, "must not be empty");
@@ -101,7 +102,15 @@ export const rolloutInputSchema = z
   });
 
 /** The input as callers write it (durations as text or seconds, defaults optional). */
-export type RolloutInput = z.input<typeof rolloutInputSchema>;
+export type { RolloutInput } from "./input-types";
+
+type Assert<T extends true> = T;
+type SchemaInput = z.input<typeof rolloutInputSchema>;
+// The plain interface and the schema accept the same objects, both ways: a field changed in one alone
+// fails the build here.
+export type RolloutInputMatchesSchema = Assert<
+  SchemaInput extends RolloutInput ? (RolloutInput extends SchemaInput ? true : false) : false
+>;
 /** The input after validation: durations in milliseconds, defaults filled in. */
 export type RolloutSettings = z.output<typeof rolloutInputSchema>;
 export type Generation = RolloutSettings["target"];
