@@ -121,9 +121,9 @@ describe("BakedImage in a Pulumi program", () => {
     expect(inputs.fingerprint).toBe("invalid");
   });
 
-  it("rejects args without a builder or a template at once, naming both", () => {
+  it("rejects args without a builder or a template at once, naming every form", () => {
     expect(() => new BakedImage("nothing", {})).toThrow(
-      /BakedImage 'nothing': set one of \[amazonEbs\] or \[template\]/,
+      /BakedImage 'nothing': set one of \[amazonEbs\] or \[azureArm\] or \[template\]/,
     );
   });
 });

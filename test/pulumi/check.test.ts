@@ -86,7 +86,10 @@ describe("check names the property at fault", () => {
       { property: "sshSession", reason: "must be one of agent, per-command" },
     ]);
     expect(await failures({})).toEqual([
-      { property: "amazonEbs", reason: expect.stringMatching(/set one of \[amazonEbs\] or \[template\]/) },
+      {
+        property: "amazonEbs",
+        reason: expect.stringMatching(/set one of \[amazonEbs\] or \[azureArm\] or \[template\]/),
+      },
     ]);
     expect(await failures({ amazonEbs: ebs, template: "web.pkr.hcl" })).toEqual([
       { property: "template", reason: expect.stringMatching(/set only one of/) },
