@@ -13,7 +13,8 @@ describe("kiln cleanup --builder azure-arm", () => {
     const run = await kiln(["cleanup", "--builder", "azure-arm", "--build-id", buildId], { env: e.arm.env() });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/removed virtualMachine .*\/virtualMachines\/kilnvm/);
+    // One line per removal, printed as it happens (the resource ID names its kind).
+    expect(run.stdout).toMatch(/removed \/subscriptions\/.*\/virtualMachines\/kilnvm/);
     expect(run.stdout).toMatch(new RegExp(`4 resource\\(s\\) of build ${buildId} removed`));
     expect(leftoverTotal(e.arm.leftovers())).toBe(0);
   });
