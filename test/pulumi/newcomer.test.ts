@@ -112,7 +112,12 @@ describe("a newcomer's project with the packed package", () => {
     pulumiCli(project, project, ["stack", "init", "dev"]);
     const env = { ...process.env, ...engineEnv(project) };
     delete env.NODE_OPTIONS; // nothing of the repository's: the project loads dist/ from node_modules/kiln
-    const { stdout: preview } = await run("pulumi", ["preview", "--non-interactive"], { cwd: project, env });
+    const preview = await run("pulumi", ["preview", "--non-interactive"], { cwd: project, env }).then(
+      (r) => r.stdout,
+      (error: { stdout?: string; stderr?: string }) => {
+        throw new Error(`pulumi preview failed:\n${error.stdout ?? ""}\n${error.stderr ?? ""}`);
+      },
+    );
     expect(preview).toMatch(/\+\s+pulumi-nodejs:dynamic\/kiln:BakedImage\s+web\s+create/);
     expect(preview).not.toContain("NodeVersionSupportWarning");
   });
