@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -12,6 +12,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 
 // The README's two commands, `make demo` then `make test`, in one checkout: the demo must leave the
@@ -78,13 +79,22 @@ describe("the checkout", () => {
   it.skipIf(!existsSync(join(ROOT, "dist/scripts/demo.js")))(
     "make demo bakes, rolls the fleet blue/green onto a new image, and leaves the checkout as it found it",
     { timeout: 900_000 },
-    () => {
+    async () => {
       const before = examplesState();
-      const demo = spawnSync(process.execPath, [join(ROOT, "dist/scripts/demo.js")], {
+      // Asynchronously: a worker blocked for minutes loses touch with vitest.
+      const demo = await promisify(execFile)(process.execPath, [join(ROOT, "dist/scripts/demo.js")], {
         cwd: ROOT,
         encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
         env: { ...process.env, NO_COLOR: "1" },
-      });
+      }).then(
+        (r) => ({ ...r, status: 0 }),
+        (e: { stdout?: string; stderr?: string; code?: number }) => ({
+          stdout: e.stdout ?? "",
+          stderr: e.stderr ?? "",
+          status: e.code ?? 1,
+        }),
+      );
       expect(demo.stderr).not.toContain("demo failed");
       expect(demo.status).toBe(0);
       // The second deploy's summary: a new image and a new group replaced the first ones.
