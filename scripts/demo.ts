@@ -8,7 +8,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CdktfProject, cdktfProject, ROOT, type RunResult } from "../test/fixtures/cdktf-project";
+import { buildMachineEnv, type CdktfProject, cdktfProject, ROOT, type RunResult } from "../test/fixtures/cdktf-project";
 import { fleetLeftovers, groups } from "../test/fixtures/fleet-state";
 import { type Moto, startMoto } from "../test/fixtures/moto";
 import { startSshd } from "../test/fixtures/sshd";
@@ -58,11 +58,7 @@ async function main(): Promise<void> {
     cli: "cdktf",
     stack: "web",
     env: {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      KILN_SSH_HOST: sshd.host,
-      KILN_SSH_PORT: String(sshd.port),
-      KILN_SSH_USERNAME: sshd.username,
-      KILN_SSH_KEY_FILE: sshd.privateKeyPath,
+      ...buildMachineEnv(moto, sshd),
       KILN_BUILD_CIDRS: "127.0.0.1/32",
       KILN_SITE_DIR: site,
       KILN_BAKE_TIME: "2s",

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CdktfProject, cdktfProject } from "../fixtures/cdktf-project";
+import { buildMachineEnv, type CdktfProject, cdktfProject } from "../fixtures/cdktf-project";
 import { leftoverCount, type Moto, startMoto } from "../fixtures/moto";
 import { type SshdHandle, startSshd } from "../fixtures/sshd";
 import { engineProblem } from "./engines";
@@ -24,11 +24,7 @@ describe.skipIf(problem)(`a cdktn app with kiln's constructs${problem ? ` (skipp
       cli: "cdktn",
       stack: "hello",
       env: {
-        AWS_ENDPOINT_URL: moto.endpoint,
-        KILN_SSH_HOST: sshd.host,
-        KILN_SSH_PORT: String(sshd.port),
-        KILN_SSH_USERNAME: sshd.username,
-        KILN_SSH_KEY_FILE: sshd.privateKeyPath,
+        ...buildMachineEnv(moto, sshd),
       },
     });
   }, 120_000);

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generationNames } from "../../provider/fleet/plan";
-import { type CdktfProject, cdktfProject, ROOT, type RunResult } from "../fixtures/cdktf-project";
+import { buildMachineEnv, type CdktfProject, cdktfProject, ROOT, type RunResult } from "../fixtures/cdktf-project";
 import { fleetLeftovers, groups, listenerWeights } from "../fixtures/fleet-state";
 import { type Moto, startMoto } from "../fixtures/moto";
 import { type SshdHandle, startSshd } from "../fixtures/sshd";
@@ -37,11 +37,7 @@ describe.skipIf(problem)(
         cli: "cdktf",
         stack: "web",
         env: {
-          AWS_ENDPOINT_URL: moto.endpoint,
-          KILN_SSH_HOST: sshd.host,
-          KILN_SSH_PORT: String(sshd.port),
-          KILN_SSH_USERNAME: sshd.username,
-          KILN_SSH_KEY_FILE: sshd.privateKeyPath,
+          ...buildMachineEnv(moto, sshd),
           KILN_BUILD_CIDRS: "127.0.0.1/32",
           KILN_SITE_DIR: join(sshd.dir, "site"),
           KILN_BAKE_TIME: "1s",
