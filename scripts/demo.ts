@@ -32,12 +32,16 @@ async function output(project: CdktfProject, name: string): Promise<string> {
   return (await project.terraform(["output", "-raw", name])).output.trim();
 }
 
-async function describeMoto(moto: Moto, images: readonly string[]): Promise<void> {
+/** What became of each image; `serving` is the one the fleet's terraform output names. */
+async function describeMoto(moto: Moto, images: readonly string[], serving?: string): Promise<void> {
   const { left } = await fleetLeftovers(moto);
   for (const image of images) {
-    process.stdout.write(
-      `  image ${image}: ${left.images.includes(image) ? "available" : "deregistered, snapshot deleted"}\n`,
-    );
+    const state = !left.images.includes(image)
+      ? "deregistered, snapshot deleted"
+      : image === serving
+        ? "available, serving"
+        : "available, kept for a rollback (deleted at the next deploy or at destroy)";
+    process.stdout.write(`  image ${image}: ${state}\n`);
   }
   for (const g of await groups(moto)) {
     process.stdout.write(`  group ${g.name}: ${g.desired} desired, instances ${g.instances.join(", ") || "none"}\n`);
@@ -77,16 +81,23 @@ async function main(): Promise<void> {
     const script = join(project.dir, "scripts/web.sh");
     writeFileSync(script, readFileSync(script, "utf8").replace(/^VERSION=1$/m, "VERSION=2"));
     await step("cdktf synth", () => project.synth());
-    say("Deploy 2: new image → new group healthy → traffic moved (50 %, then 100 %) → old group and image gone");
+    say(
+      "Deploy 2: new image → new group healthy → traffic moved (50 %, then 100 %) → old group gone " +
+        "(the old image stays for a rollback until the next deploy)",
+    );
     await step("terraform apply", () => project.terraform(["apply", "-auto-approve"]));
     const second = { image: await output(project, "image_id"), group: await output(project, "group") };
     process.stdout.write(`  image ${first.image} → ${second.image}\n  group ${first.group} → ${second.group}\n`);
     say("What moto holds now");
-    await describeMoto(moto, [first.image, second.image]);
+    await describeMoto(moto, [first.image, second.image], second.image);
 
     say("terraform destroy: the image is deregistered and its snapshot deleted by Kiln");
     await step("terraform destroy", () => project.terraform(["destroy", "-auto-approve"]));
     await describeMoto(moto, [first.image, second.image]);
+  } catch (error) {
+    // moto answers HTTP 500 with an HTML page when it fails; its traceback says why.
+    process.stderr.write(`moto's log ends with:\n${moto.log().slice(-3000)}\n`);
+    throw error;
   } finally {
     project.remove();
     rmSync(site, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import type { BuildSpec } from "../../spec/types";
-import { assembleBuilds, type NameFilter, type SourceBuild } from "../assemble";
+import { assembleBuilds, type SourceBuild } from "../assemble";
 import { makeObject } from "../expr/values";
 import { blockLabel, type HclBlock } from "./body";
 import type { BuildContext } from "./build-context";
