@@ -2,11 +2,12 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import type { TerraformProvider } from "cdktf";
-import { DataResource } from "cdktf";
+import { DataResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { holderTag } from "../../provider/builders/image-store";
 import type { ImageCheckResult } from "../../provider/cli/image-command";
 import { envRef, type ImageRequest, REQUEST_ENV } from "../../provider/cli/image-request";
+import { INLINE_BUILDERS, type InlineBuilderKey } from "../../provider/generated/pulumi-args";
 import type { ResolvedArgs } from "../../provider/pulumi/inputs";
 import { shellQuote } from "../../provider/util/shell";
 import { kilnCommand } from "./kiln-command";
@@ -17,10 +18,14 @@ import { kilnCommand } from "./kiln-command";
  * a token, a sensitive template variable) is never written into the configuration: pass
  * `BakedImage.fromEnv("NAME")` and export `NAME` where `cdktf deploy` / `terraform apply` runs.
  */
-export type BakedImageProps = ResolvedArgs & {
+export type BakedImageProps = Omit<ResolvedArgs, UnsupportedBuilderKey> & {
   /** The AWS provider the image lookup uses. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 };
+
+/** The construct finds its image with `data "aws_ami"`: only amazon-ebs images can be baked by it. */
+const SUPPORTED_BUILDER = "amazon-ebs";
+type UnsupportedBuilderKey = Exclude<InlineBuilderKey, "amazonEbs">;
 
 /**
  * A machine image baked during `cdktf deploy` (Terraform's apply), as Packer would, and deleted with its
@@ -50,6 +55,7 @@ export class BakedImage extends Construct {
   constructor(scope: Construct, id: string, props: BakedImageProps) {
     super(scope, id);
     const { provider, ...args } = props;
+    refuseUnsupported(this.node.path, args);
     const request: ImageRequest = {
       name: id,
       owner: `cdktf:${this.node.path}`,
@@ -86,6 +92,39 @@ export class BakedImage extends Construct {
   }
 }
 
+const UNSUPPORTED_REASON =
+  'the CDKTF BakedImage bakes amazon-ebs images only (it reads the image back with data "aws_ami"); use the Pulumi BakedImage or `kiln build` for other builders';
+
+/**
+ * What the construct cannot honour, refused before any command runs: a builder other than amazon-ebs, and
+ * Terraform references (tokens) in the args — the fingerprint and the bake request are computed at synth,
+ * from literal values.
+ */
+function refuseUnsupported(path: string, args: object): void {
+  const problems: string[] = [];
+  for (const key of Object.keys(INLINE_BUILDERS) as InlineBuilderKey[]) {
+    if (INLINE_BUILDERS[key] !== SUPPORTED_BUILDER && (args as Record<string, unknown>)[key] !== undefined) {
+      problems.push(`${key}: ${UNSUPPORTED_REASON}`);
+    }
+  }
+  for (const property of tokenPaths(args, "")) {
+    problems.push(
+      `${property}: a Terraform reference cannot be used here: the image's fingerprint and bake request are computed at synth; give a literal value`,
+    );
+  }
+  if (problems.length) throw new Error(`BakedImage '${path}': ${problems.join("; ")}`);
+}
+
+/** Property paths (`amazonEbs.subnetId`, `provisioners[0].inline[1]`) of every unresolved token in `value`. */
+function tokenPaths(value: unknown, path: string): string[] {
+  if (Token.isUnresolved(value)) return [path];
+  if (Array.isArray(value)) return value.flatMap((item, i) => tokenPaths(item, `${path}[${i}]`));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) => tokenPaths(item, path ? `${path}.${key}` : key));
+  }
+  return [];
+}
+
 /** Terraform reads `${…}` and `%{…}` in strings as templates; a script's `${HOME}` must stay text. */
 function literal(text: string): string {
   return text.replace(/([$%])\{/g, (_match, sign: string) => `${sign}${sign}{`);
@@ -108,6 +147,10 @@ function checkRequest(request: ImageRequest, path: string): ImageCheckResult {
     throw new Error(`BakedImage '${path}': ${(run.stderr || run.error?.message || "kiln image check failed").trim()}`);
   }
   const result = JSON.parse(run.stdout) as ImageCheckResult;
+  if (result.builderType && result.builderType !== SUPPORTED_BUILDER) {
+    const property = request.args.template === undefined ? "builder" : request.args.only ? "only" : "template";
+    throw new Error(`BakedImage '${path}': ${property}: builds a ${result.builderType} image; ${UNSUPPORTED_REASON}`);
+  }
   if (result.failures.length) {
     throw new Error(`BakedImage '${path}': ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
   }

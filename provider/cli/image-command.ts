@@ -1,5 +1,7 @@
+import { builderDescriptor } from "../builders/registry";
+import { sensitiveCommunicatorFields } from "../communicator/config";
 import { errorMessage } from "../engine/errors";
-import { checkInputs } from "../pulumi/check";
+import { checkInputs, inlineProperty } from "../pulumi/check";
 import { processWriter, say } from "../pulumi/console";
 import { createImage } from "../pulumi/create";
 import { deleteImage } from "../pulumi/delete";
@@ -9,9 +11,9 @@ import { interruptible } from "../pulumi/interrupt";
 import { sourceRegions } from "../pulumi/janitor";
 import { imagesOf } from "../pulumi/outputs";
 import { providerInputs } from "../pulumi/program";
-import { buildNameOf, imageSpec } from "../pulumi/to-spec";
+import { buildNameOf, formOf, type ImageSpec, imageSpec } from "../pulumi/to-spec";
 import { reportError } from "./exit";
-import { type ImageRequest, parseImageRequest, REQUEST_ENV, resolveEnvRefs } from "./image-request";
+import { envRefName, type ImageRequest, parseImageRequest, REQUEST_ENV, resolveEnvRefs } from "./image-request";
 
 /**
  * `kiln image …`: BakedImage's create and delete as commands, for front ends that run Kiln from outside
@@ -19,9 +21,11 @@ import { type ImageRequest, parseImageRequest, REQUEST_ENV, resolveEnvRefs } fro
  * (`check` reads stdin); sensitive values come from the environment it names.
  */
 
-/** What `kiln image check` prints: the content fingerprint, and the problems by property. */
+/** What `kiln image check` prints: the content fingerprint, the builder type built, the problems by property. */
 export interface ImageCheckResult {
   readonly fingerprint: string;
+  /** The builder type of the source the request builds (`amazon-ebs`), after a template's `only`/`except`. */
+  readonly builderType: string;
   readonly failures: readonly { property: string; reason: string }[];
 }
 
@@ -33,7 +37,14 @@ export async function runImageCheck(requestText: string): Promise<number> {
   try {
     const request = parseImageRequest(requestText, "request");
     const inputs = await inputsOf(request, request.args, []);
-    const result: ImageCheckResult = { fingerprint: inputs.fingerprint, failures: await checkInputs(inputs) };
+    const failures = await checkInputs(inputs);
+    // The builder type even when the config has problems: a front end may not support the builder at all.
+    const image = await imageSpec(inputs).catch(() => undefined);
+    const result: ImageCheckResult = {
+      fingerprint: inputs.fingerprint,
+      builderType: image?.source.type ?? "",
+      failures: [...failures, ...(image ? plainSecrets(image, formOf(inputs)) : [])],
+    };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (error) {
@@ -160,6 +171,24 @@ async function sweep(held: HeldImageContext, keep: string | undefined, signal: A
     say(processWriter, `${held.buildName}: an earlier image of ${held.owner} (holder ${key}) is no longer used`);
     await release(held, key, signal);
   }
+}
+
+/**
+ * The request is written into the front end's configuration and state, so a sensitive builder field must
+ * be an env reference there, never the value itself (inline form; a template's own fields stay in its file).
+ */
+function plainSecrets(image: ImageSpec, form: ReturnType<typeof formOf>): ImageCheckResult["failures"] {
+  if (form.form !== "inline") return [];
+  return [...sensitiveCommunicatorFields, ...builderDescriptor(image.source.type).sensitiveFields]
+    .filter((field) => {
+      const value = image.source.config[field];
+      return value !== undefined && value !== "" && envRefName(value) === undefined;
+    })
+    .map((field) => ({
+      property: inlineProperty(`source "${image.source.type}" "${image.source.name}".${field}`, form.key),
+      reason:
+        "a sensitive value given as plain text would be written into the configuration and state; pass it with an environment reference (BakedImage.fromEnv)",
+    }));
 }
 
 function inputsOf(request: ImageRequest, args: object, secrets: string[]) {

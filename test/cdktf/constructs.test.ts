@@ -23,6 +23,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+type BakedImageEbs = NonNullable<BakedImageProps["amazonEbs"]>;
+
 function imageProps(extra: Partial<BakedImageProps> = {}): BakedImageProps {
   return {
     amazonEbs: {
@@ -121,6 +123,50 @@ describe("BakedImage", () => {
     const { json } = await synthImage(imageProps({ provisioners: [{ type: "shell", inline }] }));
     const request = (only(parsed(json).resource.terraform_data) as { input: { request: string } }).input.request;
     expect(request).toContain("echo $${HOME} %%{x}");
+  });
+
+  it("refuses at synth what it cannot honour, naming the construct and the prop, before any cloud call", async () => {
+    // An azure-arm image cannot be read back with data "aws_ami": inline or from a template.
+    const azureArm = { location: "East US", managedImageName: "web", sshUsername: "ubuntu" };
+    const inline = { ...imageProps(), amazonEbs: undefined, azureArm } as unknown as BakedImageProps;
+    await expect(synthImage(inline)).rejects.toThrow(
+      /BakedImage '.*web': azureArm: the CDKTF BakedImage bakes amazon-ebs images only/,
+    );
+    writeFileSync(
+      join(dir, "azure.pkr.hcl"),
+      `source "azure-arm" "web" {
+  subscription_id = "00000000-0000-0000-0000-000000000001"
+  tenant_id = "00000000-0000-0000-0000-000000000002"
+  client_id = "00000000-0000-0000-0000-000000000003"
+  client_secret = "not-a-secret"
+  location = "East US"
+  image_publisher = "Canonical"
+  image_offer = "0001-com-ubuntu-server-jammy"
+  image_sku = "22_04-lts"
+  managed_image_name = "web"
+  managed_image_resource_group_name = "images"
+  ssh_username = "ubuntu"
+}
+build { sources = ["source.azure-arm.web"] }
+`,
+    );
+    await expect(synthImage({ template: "azure.pkr.hcl", baseDir: dir })).rejects.toThrow(
+      /BakedImage '.*web': template: builds a azure-arm image; the CDKTF BakedImage bakes amazon-ebs images only/,
+    );
+    // The fingerprint and the request are computed at synth: a Terraform reference has no value yet.
+    Testing.synthScope((scope) => {
+      const ebs = { ...(imageProps().amazonEbs as BakedImageEbs), subnetId: new DataResource(scope, "subnet", {}).id };
+      expect(() => new BakedImage(scope, "web", imageProps({ amazonEbs: ebs }))).toThrow(
+        /BakedImage '.*web': amazonEbs\.subnetId: a Terraform reference cannot be used here/,
+      );
+    });
+    // A password as plain text would land in cdktf.out, the plan and the state.
+    const plain = { ...(imageProps().amazonEbs as BakedImageEbs), sshPassword: "hunter2" };
+    const refused = synthImage(imageProps({ amazonEbs: plain }));
+    await expect(refused).rejects.toThrow(
+      /BakedImage '.*web': amazonEbs\.sshPassword: a sensitive value given as plain text/,
+    );
+    await expect(refused).rejects.not.toThrow(/hunter2/);
   });
 
   it("fails at synth naming the prop", async () => {
