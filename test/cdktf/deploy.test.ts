@@ -80,6 +80,7 @@ describe.skipIf(problem)(
 
     const BAKE = "terraform_data.web_bake_0BCCFA55";
     const GROUP = "aws_autoscaling_group.web-fleet_group_BBA27FD0";
+    const ROLLOUT = String.raw`terraform_data\.web-fleet_rollout_\w+`;
     let first: { image: string; group: string; targetGroup: string; listener: string };
     let previousImage = "";
 
@@ -213,6 +214,41 @@ describe.skipIf(problem)(
       expect(images).toContain(first.image);
     }, 600_000);
 
+    it("the apply after a rollback converges: the fixed generation takes over, then the deposed and failed ones go", async () => {
+      delete project.env.KILN_HEALTH_TIMEOUT;
+      editScript(4);
+      await step("synth (fixed script)", () => project.synth());
+      const plan = await step("plan (after rollback)", () => project.terraform(["plan", "-detailed-exitcode"]), 2);
+      // The rolled-back deploy left the previous generation deposed (still serving) and its rollout tainted.
+      expect(plan.output).toMatch(new RegExp(`${GROUP} \\(deposed object \\w+\\) will be destroyed`));
+      expect(plan.output).toMatch(new RegExp(`${ROLLOUT} is tainted, so must be replaced`));
+      const serving = watchServing(first.listener, () => moto);
+      const run = await step("apply (after rollback)", () => project.terraform(["apply", "-auto-approve"])).finally(
+        () => serving.stop(),
+      );
+      // The deposed generation, serving until now, is destroyed only after the new rollout moved traffic.
+      const rolledOut = run.output.search(new RegExp(`${ROLLOUT}: Creation complete`));
+      const deposedGone = run.output.search(new RegExp(`${GROUP} \\(deposed object \\w+\\): Destroying`));
+      expect(rolledOut).toBeGreaterThan(0);
+      expect(deposedGone).toBeGreaterThan(rolledOut);
+      expect(await serving.gaps()).toEqual([]);
+      const image = await output("image_id");
+      const group = await output("group");
+      const targetGroup = await output("target_group");
+      expect(group).toBe(generationNames("web-fleet", image).group);
+      expect((await groups(moto)).map((g) => [g.name, g.instances.length])).toEqual([[group, 2]]);
+      expect(await listenerWeights(moto, first.listener)).toEqual({ [targetGroup]: 100 });
+      const { left } = await fleetLeftovers(moto, REGION);
+      expect(left.targetGroups).toHaveLength(1);
+      expect(left.launchTemplates).toHaveLength(1);
+      // Converged: nothing deposed or tainted is left in the state, the next plan is empty.
+      await step("plan (converged)", () => project.terraform(["plan", "-detailed-exitcode"]));
+      // The images of the two retired generations lose their last user in this apply, after its bake swept:
+      // the next bake or destroy deletes them (Terraform runs no destroy provisioner for a replaced bake).
+      expect(left.images).toContain(image);
+      expect(left.images.length).toBeLessThanOrEqual(3);
+    }, 900_000);
+
     it("destroy: every image, snapshot, group, template, target group and load balancer is gone", async () => {
       await step("destroy", () => project.terraform(["destroy", "-auto-approve"]));
       const { left, total } = await fleetLeftovers(moto, REGION);
@@ -221,6 +257,41 @@ describe.skipIf(problem)(
     }, 600_000);
   },
 );
+
+/**
+ * Polls, one request at a time, that every target group the listener sends traffic to has a group with
+ * instances behind it; `gaps()` lists each moment it did not (the serving group must never stop serving).
+ */
+function watchServing(listenerArn: string, moto: () => Moto) {
+  const gaps: string[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const weights = await listenerWeights(moto(), listenerArn);
+        const found = await groups(moto());
+        for (const [targetGroup, weight] of Object.entries(weights)) {
+          const behind = found.filter((g) => g.targetGroups.includes(targetGroup) && g.instances.length > 0);
+          if (weight > 0 && !behind.length)
+            gaps.push(`${new Date().toISOString()} ${targetGroup} (${weight}) has no instances`);
+        }
+        if (!Object.keys(weights).length) gaps.push(`${new Date().toISOString()} the listener forwards nowhere`);
+      } catch {
+        // moto busy (HTTP 500 under concurrent requests): the next poll looks again.
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  })();
+  return {
+    stop: () => {
+      running = false;
+    },
+    gaps: async () => {
+      await loop;
+      return gaps;
+    },
+  };
+}
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
