@@ -231,7 +231,9 @@ describe.skipIf(problem)(
       const deposedGone = run.output.search(new RegExp(`${GROUP} \\(deposed object \\w+\\): Destroying`));
       expect(rolledOut).toBeGreaterThan(0);
       expect(deposedGone).toBeGreaterThan(rolledOut);
-      expect(await serving.gaps()).toEqual([]);
+      const watched = await serving.result();
+      expect(watched.polls).toBeGreaterThan(3);
+      expect(watched.gaps).toEqual([]);
       const image = await output("image_id");
       const group = await output("group");
       const targetGroup = await output("target_group");
@@ -260,10 +262,12 @@ describe.skipIf(problem)(
 
 /**
  * Polls, one request at a time, that every target group the listener sends traffic to has a group with
- * instances behind it; `gaps()` lists each moment it did not (the serving group must never stop serving).
+ * instances behind it; `result()` lists each moment it did not (the serving group must never stop serving)
+ * and how many polls got an answer.
  */
 function watchServing(listenerArn: string, moto: () => Moto) {
   const gaps: string[] = [];
+  let polls = 0;
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -276,6 +280,7 @@ function watchServing(listenerArn: string, moto: () => Moto) {
             gaps.push(`${new Date().toISOString()} ${targetGroup} (${weight}) has no instances`);
         }
         if (!Object.keys(weights).length) gaps.push(`${new Date().toISOString()} the listener forwards nowhere`);
+        polls++;
       } catch {
         // moto busy (HTTP 500 under concurrent requests): the next poll looks again.
       }
@@ -286,9 +291,9 @@ function watchServing(listenerArn: string, moto: () => Moto) {
     stop: () => {
       running = false;
     },
-    gaps: async () => {
+    result: async () => {
       await loop;
-      return gaps;
+      return { gaps, polls };
     },
   };
 }
