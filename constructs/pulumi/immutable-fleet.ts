@@ -222,7 +222,8 @@ export class ImmutableFleet extends pulumi.ComponentResource {
           liveSlot.apply((l) => l === i),
         ),
       );
-      live = (values) => pulumi.all([liveSlot, ...values]).apply(([l, ...v]) => v[l] as never);
+      live = <T>(values: pulumi.Output<T>[]) =>
+        pulumi.all([liveSlot, pulumi.all(values)]).apply(([l, v]) => v[l] as pulumi.Unwrap<T>) as pulumi.Output<T>;
     } else {
       this.generations = [generation(name, this.generationKey)];
       live = (values) => values[0] as never;

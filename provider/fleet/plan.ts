@@ -171,8 +171,8 @@ export function judgeHealth(instances: readonly InstanceHealth[], minHealthy: nu
 export type Retirement = "scale-to-zero" | "leave-to-engine";
 
 /**
- * `keepPrevious` keeps the old group (scaled to zero, so rolling back to its image needs no new
- * resources); otherwise the rollout leaves it to the IaC engine, which deletes it at the end of the update.
+ * `keepPrevious` keeps the old group (scaled to zero, so switching back to it needs no new resources,
+ * see `planSlots`); otherwise the rollout leaves it to the IaC engine, which deletes it at the end of the update.
  */
 export function retirement(keepPrevious: boolean): Retirement {
   return keepPrevious ? "scale-to-zero" : "leave-to-engine";
