@@ -39,10 +39,10 @@ beforeEach(async () => {
   proxy.calls.length = 0;
   lines = [];
   const write = process.stderr.write.bind(process.stderr);
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array, ...rest: never[]) => {
+  vi.spyOn(process.stderr, "write").mockImplementation(((chunk: string | Uint8Array) => {
     lines.push(String(chunk));
-    return write(chunk, ...rest);
-  });
+    return write(chunk);
+  }) as typeof process.stderr.write);
 });
 afterEach(() => {
   vi.restoreAllMocks();
