@@ -36,6 +36,13 @@ export class FleetSlots extends pulumi.dynamic.Resource {
   declare readonly move: pulumi.Output<SlotMove>;
 
   constructor(name: string, args: FleetSlotsArgs, opts: pulumi.CustomResourceOptions = {}) {
-    super(fleetSlotsProvider, name, { ...args, keys: undefined, live: undefined, move: undefined }, opts, "kiln", "FleetSlots");
+    super(
+      fleetSlotsProvider,
+      name,
+      { ...args, keys: undefined, live: undefined, move: undefined },
+      opts,
+      "kiln",
+      "FleetSlots",
+    );
   }
 }

@@ -8,7 +8,13 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { childSignal } from "../../provider/engine/abort";
 import { type FleetClients, fleetClients, setCapacity } from "../../provider/fleet/aws";
 import { detachListener, type GenerationResources } from "../../provider/fleet/retire";
-import { cutover, parseRolloutInput, type RolloutInput, type RolloutSettings, steeredOf } from "../../provider/fleet/rollout";
+import {
+  cutover,
+  parseRolloutInput,
+  type RolloutInput,
+  type RolloutSettings,
+  steeredOf,
+} from "../../provider/fleet/rollout";
 import { interruptible } from "../../provider/pulumi/interrupt";
 
 export interface FleetRolloutInputs {

@@ -40,7 +40,11 @@ export async function create(inputs: FleetSlotsState): Promise<dynamic.CreateRes
   return { id: `${inputs.fleet}-slots`, outs: outputs(inputs) };
 }
 
-export async function update(_id: string, _olds: FleetSlotsState, news: FleetSlotsState): Promise<dynamic.UpdateResult> {
+export async function update(
+  _id: string,
+  _olds: FleetSlotsState,
+  news: FleetSlotsState,
+): Promise<dynamic.UpdateResult> {
   return { outs: outputs(news) };
 }
 

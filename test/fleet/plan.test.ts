@@ -11,9 +11,9 @@ import {
   launchFingerprint,
   planSlots,
   pollDelay,
-  type SlotState,
   retirement,
   rollbackPlan,
+  type SlotState,
   weightSchedule,
 } from "../../provider/fleet/plan";
 

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { SetInstanceHealthCommand } from "@aws-sdk/client-auto-scaling";
+import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as pulumi from "@pulumi/pulumi";
 import { FleetSlots } from "../../constructs/pulumi/fleet-slots";
 import { FleetRollout } from "../../constructs/pulumi/rollout-resource";
 import type { RolloutInput } from "../../provider/fleet/input";
@@ -65,7 +65,9 @@ let slotDeclared: { key: string; groups: Record<string, { group: string; targetG
 const slotsProgram = async () => {
   const slots = new FleetSlots("web", { fleet: "web", key: slotDeclared.key });
   const { groups } = slotDeclared;
-  const target = pulumi.all([slots.keys, slots.live]).apply(([keys, live]) => groups[keys[live]] as { group: string; targetGroupArn: string });
+  const target = pulumi
+    .all([slots.keys, slots.live])
+    .apply(([keys, live]) => groups[keys[live]] as { group: string; targetGroupArn: string });
   const input = {
     fleet: "web",
     region: REGION,
