@@ -375,6 +375,28 @@ describe("ImmutableFleet resource graph", () => {
     expect(slotted.one(T.rollout).inputs.rollout.target).toEqual(single.one(T.rollout).inputs.rollout.target);
   });
 
+  it("keepPrevious on → off with slot 1 live: the one generation is declared anew from the live settings and the second slot goes", async () => {
+    const slotted = (imageId: string) => base({ imageId, keepPrevious: true, loadBalancer: { vpcId: "vpc-1" } });
+    await build("web", slotted(AMI_A));
+    await mocks();
+    await build("web", slotted(AMI_B));
+    const slotGroup = registered.find((r) => r.type === T.asg && r.name === "web-b")?.inputs.namePrefix;
+    await mocks();
+    const single = await build("web", base({ imageId: AMI_B, loadBalancer: { vpcId: "vpc-1" } }));
+    // `web` held A (slot 0): renamed for B, so replaced new-first, and the rollout cuts over to it from slot 1.
+    expect(single.one(T.asg).inputs.namePrefix).toBe(slotGroup);
+    expect(single.one(T.rollout).inputs.rollout).toMatchObject({
+      keepPrevious: false,
+      target: { group: `${slotGroup}20261130`, targetGroupArn: `arn:mock:${T.tg}:web` },
+    });
+    // Not declared any more, so the engine deletes slot 1 and the slots at the end of the update.
+    expect(registered.filter((r) => r.name === "web-b" || r.type === T.slots)).toEqual([]);
+    for (const type of [T.lt, T.tg, T.asg]) {
+      expect(single.one(type).retainOnDelete).toBe(false);
+      expect(single.one(type).ignoreChanges).toEqual([]);
+    }
+  });
+
   it("boots from a BakedImage's imageId", async () => {
     const { BakedImage } = await import("../../provider/pulumi/baked-image");
     const image = new BakedImage("img", {

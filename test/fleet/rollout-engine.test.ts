@@ -210,10 +210,10 @@ describe.skipIf(reason !== undefined)("FleetRollout under the Pulumi engine", ()
     expect(await slotFleet.weights()).toEqual({ [b.targetGroupArn]: 100 });
     expect(await slotFleet.capacity(a.group)).toMatchObject({ desired: 0, instances: [] });
 
-    // The preview already knows the placement (FleetSlots places in its check): two updates, nothing made.
+    // The preview: the slots and the rollout update (the stack is the same); nothing made, replaced or deleted.
     slotDeclared = { key: "0000000a", groups };
     const preview = await slotStack.preview();
-    expect(preview.changeSummary).toEqual({ update: 2 });
+    expect(preview.changeSummary).toEqual({ same: 1, update: 2 });
     proxy.calls.length = 0;
     const third = await slotUp();
     expect(third.outputs.move?.value).toBe("return-to-kept");

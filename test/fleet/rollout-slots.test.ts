@@ -163,6 +163,23 @@ describe("FleetRollout with keepPrevious against moto", () => {
     expect(proxy.calls).toEqual([]);
   });
 
+  it("keepPrevious turned off while slot 1 is live: a cutover to the new one generation, the slot group left to the engine", async () => {
+    const a = await fleet.generation(IMAGE_A);
+    const b = await fleet.generation(IMAGE_B);
+    const first = (await runtime.create(declared(a))).outs as FleetRolloutOutputs;
+    const second = await up(first, declared(b));
+    // The component now declares `web` anew for b's settings: a new group, c.
+    const c = await fleet.generation(SOURCE_AMIS.debian.id);
+    proxy.calls.length = 0;
+    const third = await up(second, declared(c, { keepPrevious: false }));
+    expect(third.live.group).toBe(c.group);
+    expect(third.kept).toBeUndefined();
+    expect(await fleet.weights()).toEqual({ [c.targetGroupArn]: 100 });
+    // b stays whole until the engine deletes it; nothing is deleted here.
+    expect(await fleet.capacity(b.group)).toMatchObject({ desired: 2 });
+    expect(proxy.calls.filter((call) => /Delete/.test(call))).toEqual([]);
+  });
+
   it("delete detaches the listener and deletes no group (the engine owns every generation)", async () => {
     const a = await fleet.generation(IMAGE_A);
     const b = await fleet.generation(IMAGE_B);
