@@ -35,7 +35,7 @@ export interface FleetRolloutOutputs extends FleetRolloutInputs {
 }
 
 /** Bounds detaching and capacity changes; the cutover has its own health timeout and bake times. */
-const RETIRE_TIMEOUT_MS = 15 * 60_000;
+const CALLS_TIMEOUT_MS = 15 * 60_000;
 const log = (line: string) => process.stderr.write(`[kiln] ${line}\n`);
 
 export async function diff(
@@ -76,7 +76,7 @@ function plain<T>(outs: T): T {
   return JSON.parse(JSON.stringify(outs));
 }
 
-/** Runs `action` with clients and a signal bounded by RETIRE_TIMEOUT_MS that also fires on interrupt. */
+/** Runs `action` with clients and a signal bounded by CALLS_TIMEOUT_MS that also fires on interrupt. */
 async function withClients<T>(
   settings: RolloutSettings,
   what: string,
@@ -85,7 +85,7 @@ async function withClients<T>(
   const clients = fleetClients(settings.region, settings.endpoint);
   try {
     return await interruptible(async (interrupted) => {
-      const { signal, dispose } = childSignal(interrupted, RETIRE_TIMEOUT_MS, `fleet '${settings.fleet}' ${what}`);
+      const { signal, dispose } = childSignal(interrupted, CALLS_TIMEOUT_MS, `fleet '${settings.fleet}' ${what}`);
       try {
         return await action(clients, signal);
       } finally {

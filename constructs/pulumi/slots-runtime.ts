@@ -1,8 +1,9 @@
 /**
  * The FleetSlots provider's implementation, loaded inside Pulumi's dynamic provider host (see
  * fleet-slots.ts). It makes no cloud call: `check` places the declared generation in a slot with
- * `planSlots`, from the slots its last state recorded, so the placement is part of the checked inputs and
- * a preview already shows what a deploy keeps, replaces, or switches back to.
+ * `planSlots`, from the slots its last state recorded. The placement is thus part of the checked inputs,
+ * which a provider without preview support hands back as its outputs at preview: the slot names a preview
+ * shows are those the update will use (when the key is known).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { planSlots, type SlotMove, type SlotState } from "../../provider/fleet/plan";
