@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { FleetRolloutInputs, FleetRolloutOutputs } from "../../constructs/pulumi/rollout-runtime";
 import * as runtime from "../../constructs/pulumi/rollout-runtime";
+import { RolloutError } from "../../provider/fleet/errors";
 import type { RolloutInput } from "../../provider/fleet/input";
+import { rollout } from "../../provider/fleet/rollout";
 import { type CountingProxy, startCountingProxy } from "../fixtures/counting-proxy";
 import { MOTO_CREDENTIALS, type Moto, SOURCE_AMIS, startMoto } from "../fixtures/moto";
 import { type MotoFleet, motoFleet, REGION } from "./moto-fleet";
@@ -144,6 +146,26 @@ describe("FleetRollout with keepPrevious against moto", () => {
     expect(String(error)).toMatch(/FLEET_UNHEALTHY|did not become healthy/);
     expect(String(error)).toContain("target unregistered");
     expect(String(error)).toContain(`traffic stayed on ${b.group}`);
+    expect(await fleet.weights()).toEqual({ [b.targetGroupArn]: 100 });
+    expect(await fleet.capacity(a.group)).toMatchObject({ desired: 0, instances: [] });
+    expect(await fleet.capacity(b.group)).toMatchObject({ desired: 2 });
+  });
+
+  it("cancelled while switching back (mid-bake): traffic back on the group it left, the kept group at zero again", async () => {
+    const a = await fleet.generation(IMAGE_A);
+    const b = await fleet.generation(IMAGE_B);
+    const first = (await runtime.create(declared(a))).outs as FleetRolloutOutputs;
+    await up(first, declared(b));
+    // The cutover the provider runs, with the signal a Ctrl-C (SIGINT to the provider host) fires.
+    const controller = new AbortController();
+    const input = { ...declared(a, { canarySteps: [50], bakeTime: "10s" }).rollout, previous: b };
+    const error = await rollout(input, {
+      credentials: MOTO_CREDENTIALS,
+      signal: controller.signal,
+      log: (line) => line.includes("50% of traffic") && setTimeout(() => controller.abort(), 100),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RolloutError);
+    expect((error as RolloutError).code).toBe("CANCELLED");
     expect(await fleet.weights()).toEqual({ [b.targetGroupArn]: 100 });
     expect(await fleet.capacity(a.group)).toMatchObject({ desired: 0, instances: [] });
     expect(await fleet.capacity(b.group)).toMatchObject({ desired: 2 });
