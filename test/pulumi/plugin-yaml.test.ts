@@ -37,10 +37,7 @@ function yamlProgram(e: ReturnType<typeof env>, provisioner: Record<string, unkn
 }
 
 describe.skipIf(missing("pulumi-language-yaml"))("pulumi-resource-kiln from a Pulumi YAML program", () => {
-  // Skipped, open on issue 14: passed on its branch, fails on main after the CDKTF (i11) and descriptor
-  // (i9b) merges — the no-change `pulumi preview --json` lists only the stack, not the BakedImage. The
-  // Python program's test covers up/preview/destroy through the same plugin meanwhile.
-  it.skip("up bakes, a script edit previews a replacement, destroy leaves nothing; secrets stay secret", {
+  it("up bakes, a script edit previews a replacement, destroy leaves nothing; secrets stay secret", {
     timeout: 6 * MINUTES,
   }, async () => {
     const e = env();
@@ -62,8 +59,10 @@ describe.skipIf(missing("pulumi-language-yaml"))("pulumi-resource-kiln from a Pu
     expect(state).not.toContain(TOKEN);
     expect(state).toContain(imageId);
 
-    // Unchanged: nothing to do. Script edited: the image is replaced (baked anew before the old goes).
-    expect(plannedSteps(await pulumi(dir, e.work, ["preview", "--json"])).filter((s) => s.name === "web")).toEqual([
+    // Unchanged: nothing to do (`--show-sames`: the CLI leaves unchanged resources out of `--json` without
+    // it, listing only the stack). Script edited: the image is replaced (baked anew before the old goes).
+    const unchanged = await pulumi(dir, e.work, ["preview", "--json", "--show-sames"]);
+    expect(plannedSteps(unchanged).filter((s) => s.name === "web")).toEqual([
       { op: "same", name: "web", type: "kiln:index:BakedImage" },
     ]);
     writeFileSync(join(dir, "setup.sh"), 'echo "installing nginx too"\n');
