@@ -69,7 +69,7 @@ beforeEach(async () => {
 const plugin = () => kilnProvider({ log: () => () => {} });
 /** The resource options the provider server rebuilds from a ConstructRequest with none set. */
 const serverOptions = { aliases: [], dependsOn: [], protect: false, providers: {}, ignoreChanges: [] };
-const resolved = <T>(o: pulumi.Input<T>) => new Promise<T>((resolve) => pulumi.output(o).apply(resolve));
+const resolved = (o: pulumi.Input<string>) => new Promise<string>((resolve) => pulumi.output(o).apply(resolve));
 
 /** Inputs as the server deserializes them: another resource's outputs (the image, the VPC) are Outputs. */
 const inputs = (extra: pulumi.Inputs = {}): pulumi.Inputs => ({
