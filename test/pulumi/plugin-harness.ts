@@ -124,8 +124,12 @@ export async function installPythonSdk(sdk: string, target: string): Promise<str
 }
 
 /** Generates Kiln's SDK for `language` from the committed schema.json into `out`. */
-export async function generateSdk(language: "python" | "go" | "nodejs", out: string): Promise<string> {
-  await run(GEN_SDK, [join(ROOT, "schema.json"), language, out]);
+export async function generateSdk(
+  language: "python" | "go" | "nodejs" | "dotnet",
+  out: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  await run(GEN_SDK, [join(ROOT, "schema.json"), language, out], { env });
   return out;
 }
 
