@@ -3,10 +3,10 @@ import type { ComponentSpec } from "./pulumi-schema";
 import { fieldsOf } from "./walk";
 
 /**
- * `kiln:index:ImmutableFleet` in the package schema. Provisional: the component (constructs/pulumi, issue
- * 10) was not on main when this was written, so its arguments are restated here as they stood on branch
- * i10 (constructs/pulumi/immutable-fleet-args.ts, a TypeScript interface). Once it lands, they should
- * come from one schema of the component's arguments, read by the component and this generator alike.
+ * `kiln:index:ImmutableFleet` in the package schema: the arguments of constructs/pulumi's component
+ * (ImmutableFleetArgs, a TypeScript interface, so restated here with their docs), less `image` (another
+ * language passes the BakedImage's `imageId`). test/pulumi/plugin-construct.test.ts holds these names to
+ * the plugin's FLEET_ARGS, which the typecheck holds to ImmutableFleetArgs.
  */
 const capacity = z.object({
   min: z.number().optional().describe("@default 1"),
