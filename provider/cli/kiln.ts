@@ -7,6 +7,13 @@
  */
 import * as nodeModule from "node:module";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+
+// WebAssembly (tree-sitter's HCL parser) stays on V8's baseline compiler: by default the optimizing
+// tier recompiles the whole parser in the background for a parse that is over long before that pays
+// off, which cost ~25 MiB of peak memory and CPU on every start. Set before any module is compiled, so
+// the compile cache sees the same flags in every run.
+setFlagsFromString("--liftoff-only");
 
 const cacheable = nodeModule as { enableCompileCache?: (dir?: string) => unknown };
 cacheable.enableCompileCache?.();
