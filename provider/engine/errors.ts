@@ -10,14 +10,63 @@ export function formatLocation(where: SourceLocation | undefined): string {
   return where.column ? `${where.file}:${where.line}:${where.column}` : `${where.file}:${where.line}`;
 }
 
+/** What a failure was about: each field one a user can act on (all optional, none invented). */
+export interface ErrorContext {
+  readonly build?: string;
+  readonly step?: string;
+  /** A cloud resource or file, by the ID or path the user would look up. */
+  readonly resource?: string;
+  /** The template property (Packer's field name) whose value is at fault. */
+  readonly property?: string;
+  readonly where?: SourceLocation;
+}
+
+export interface KilnErrorOptions {
+  readonly cause?: unknown;
+  readonly context?: ErrorContext;
+}
+
 /** Base class: every Kiln error carries a stable code so callers can branch without parsing text. */
 export class KilnError extends Error {
   readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly context: ErrorContext;
+  constructor(code: string, message: string, options?: KilnErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
+    this.context = options?.context ?? {};
   }
+}
+
+/** `<action> failed: <why>`, keeping the original error as `cause` (a cloud call, a file read). */
+export function operationFailed(code: string, action: string, cause: unknown, context?: ErrorContext): KilnError {
+  return new KilnError(code, `${action} failed: ${errorMessage(cause)}`, { cause, context });
+}
+
+/** Something the configuration names does not exist (code `RESOURCE_NOT_FOUND`). */
+export function notFound(message: string, context?: ErrorContext, cause?: unknown): KilnError {
+  return new KilnError("RESOURCE_NOT_FOUND", message, { cause, context });
+}
+
+/** A value was refused: `<property>: <why>` (code `VALUE_INVALID`), for checks outside a zod schema. */
+export function invalidValue(property: string, why: string, context?: ErrorContext): KilnError {
+  return new KilnError("VALUE_INVALID", `${property}: ${why}`, { context: { ...context, property } });
+}
+
+/** A bug in Kiln's own wiring (a call out of order), not in the user's input (code `INTERNAL`). */
+export function internalError(message: string): KilnError {
+  return new KilnError("INTERNAL", message);
+}
+
+/**
+ * Removing resources failed for some of them: every error is named in the message and kept as `cause`
+ * (one error as is, several as an `AggregateError`). Code `RESOURCES_LEFT`: they may still cost money.
+ */
+export function resourcesLeft(what: string, errors: readonly unknown[], context?: ErrorContext): KilnError {
+  return new KilnError("RESOURCES_LEFT", `${what}: ${errors.map(errorMessage).join("; ")}`, {
+    cause: errors.length === 1 ? errors[0] : new AggregateError(errors),
+    context,
+  });
 }
 
 /** A problem in the build definition, found before anything is created. */
@@ -71,7 +120,7 @@ export class StepError extends KilnError {
     super(
       isCancellation(cause) ? "CANCELLED" : "STEP_FAILED",
       `build '${build}': step '${step}'${at ? ` (${at})` : ""} ${isCancellation(cause) ? "was cancelled" : "failed"}: ${errorMessage(cause)}`,
-      { cause },
+      { cause, context: { build, step, where } },
     );
     this.build = build;
     this.step = step;
@@ -89,7 +138,7 @@ export class CleanupError extends KilnError {
       `build '${build}': cleanup failed in ${failures.length} step(s), resources may be left behind:\n  ${failures
         .map((f) => `${f.step}: ${errorMessage(f.error)}`)
         .join("\n  ")}${cause ? `\nbuild error: ${errorMessage(cause)}` : ""}`,
-      { cause },
+      { cause, context: { build } },
     );
     this.build = build;
     this.failures = failures;

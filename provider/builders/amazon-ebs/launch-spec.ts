@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { InstanceMetadataOptionsRequest, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import type { BuildContext } from "../../engine/context";
-import { errorMessage } from "../../engine/errors";
+import { operationFailed } from "../../engine/errors";
 import { toBlockDeviceMappings } from "./block-devices";
 import { DEFAULT_HTTP_TOKENS, DEFAULT_SHUTDOWN_BEHAVIOR, type EbsConfig } from "./config";
 import type { EbsState } from "./state";
@@ -22,7 +22,10 @@ async function userData(config: EbsConfig, ctx: BuildContext): Promise<string | 
     try {
       return (await readFile(file)).toString("base64");
     } catch (error) {
-      throw new Error(`reading user_data_file ${file} failed: ${errorMessage(error)}`, { cause: error });
+      throw operationFailed("FILE_UNREADABLE", `reading user_data_file ${file}`, error, {
+        property: "user_data_file",
+        resource: file,
+      });
     }
   }
   return config.user_data === undefined ? undefined : Buffer.from(config.user_data).toString("base64");

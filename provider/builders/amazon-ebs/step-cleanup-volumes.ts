@@ -1,5 +1,5 @@
 import { DeleteVolumeCommand, DescribeVolumesCommand } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { operationFailed } from "../../engine/errors";
 import { awsCode, cleanupSignal } from "./polling";
 import type { EbsStep } from "./state";
 import { buildIdFilter } from "./tags";
@@ -26,7 +26,9 @@ export const cleanupVolumesStep: EbsStep = {
         ctx.reporter.info(`deleted volume ${volume.VolumeId}`);
       } catch (error) {
         if (awsCode(error) !== "InvalidVolume.NotFound") {
-          throw new Error(`deleting volume ${volume.VolumeId} failed: ${errorMessage(error)}`, { cause: error });
+          throw operationFailed("AWS_DELETE_FAILED", `deleting volume ${volume.VolumeId}`, error, {
+            resource: volume.VolumeId,
+          });
         }
       }
     }

@@ -1,5 +1,5 @@
 import { throwIfAborted } from "../../engine/abort";
-import { errorMessage } from "../../engine/errors";
+import { errorMessage, KilnError, operationFailed, resourcesLeft } from "../../engine/errors";
 import { copyImage } from "./copy-image";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { cleanupSignal } from "./polling";
@@ -56,8 +56,8 @@ export const copyRegionsStep: EbsStep = {
     throwIfAborted(signal);
     const first = failures[0];
     if (first) {
-      throw new Error(`copying ${source.imageId} to ${first.region} failed: ${errorMessage(first.error)}`, {
-        cause: first.error,
+      throw operationFailed("AWS_CALL_FAILED", `copying ${source.imageId} to ${first.region}`, first.error, {
+        resource: source.imageId,
       });
     }
   },
@@ -65,7 +65,7 @@ export const copyRegionsStep: EbsStep = {
   async cleanup({ ctx, config, state }, outcome) {
     if (!outcome.failed && !outcome.cancelled) return;
     const signal = cleanupSignal();
-    const problems: string[] = [];
+    const problems: unknown[] = [];
     await Promise.all(
       [...state.copies].map(async ([region, copy]) => {
         const ec2 = state.ec2.get(region);
@@ -82,10 +82,10 @@ export const copyRegionsStep: EbsStep = {
           }
           state.copies.delete(region);
         } catch (error) {
-          problems.push(`${region}: ${errorMessage(error)}`);
+          problems.push(new KilnError("AWS_DELETE_FAILED", `${region}: ${errorMessage(error)}`, { cause: error }));
         }
       }),
     );
-    if (problems.length) throw new Error(`removing AMI copies failed: ${problems.join("; ")}`);
+    if (problems.length) throw resourcesLeft("removing AMI copies failed", problems);
   },
 };

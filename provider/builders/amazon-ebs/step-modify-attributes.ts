@@ -4,7 +4,7 @@ import {
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
 } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { operationFailed } from "../../engine/errors";
 import type { EbsConfig } from "./config";
 import { type EbsStep, finalImages } from "./state";
 
@@ -59,7 +59,7 @@ export const modifyAttributesStep: EbsStep = {
         }
       }),
     ).catch((error) => {
-      throw new Error(`setting AMI attributes failed: ${errorMessage(error)}`, { cause: error });
+      throw operationFailed("AWS_CALL_FAILED", "setting AMI attributes", error);
     });
     if (permissions.length) ctx.reporter.info(`shared the AMI with ${permissions.length} principal(s)`);
   },

@@ -1,4 +1,5 @@
 import { DescribeSubnetsCommand, type Subnet } from "@aws-sdk/client-ec2";
+import { invalidValue, KilnError, notFound } from "../../engine/errors";
 import type { EbsStep } from "./state";
 import { toFilters } from "./tags";
 
@@ -18,17 +19,22 @@ export const networkStep: EbsStep = {
         abortSignal: signal,
       });
       subnet = out.Subnets?.[0];
-      if (!subnet) throw new Error(`subnet_id ${config.subnet_id} was not found in ${config.region}`);
+      if (!subnet)
+        throw notFound(`subnet_id ${config.subnet_id} was not found in ${config.region}`, { property: "subnet_id" });
     } else if (config.subnet_filter) {
       const filters = toFilters(config.subnet_filter.filters);
       if (config.vpc_id) filters.push({ Name: "vpc-id", Values: [config.vpc_id] });
       if (config.availability_zone) filters.push({ Name: "availability-zone", Values: [config.availability_zone] });
       const out = await ec2.send(new DescribeSubnetsCommand({ Filters: filters }), { abortSignal: signal });
       subnet = pickSubnet(out.Subnets ?? [], config.subnet_filter);
-      if (!subnet) throw new Error(`no subnet matches subnet_filter ${JSON.stringify(config.subnet_filter.filters)}`);
+      if (!subnet) {
+        throw notFound(`no subnet matches subnet_filter ${JSON.stringify(config.subnet_filter.filters)}`, {
+          property: "subnet_filter",
+        });
+      }
     }
     if (config.vpc_id && subnet?.VpcId !== config.vpc_id) {
-      throw new Error(`subnet ${subnet?.SubnetId} is in ${subnet?.VpcId}, not in vpc_id ${config.vpc_id}`);
+      throw invalidValue("vpc_id", `subnet ${subnet?.SubnetId} is in ${subnet?.VpcId}, not in vpc_id ${config.vpc_id}`);
     }
     state.subnetId = subnet?.SubnetId;
     state.vpcId = subnet?.VpcId;
@@ -48,7 +54,9 @@ export function pickSubnet(
     return [...subnets].sort((a, b) => (b.AvailableIpAddressCount ?? 0) - (a.AvailableIpAddressCount ?? 0))[0];
   }
   if (how.random) return subnets[Math.floor(random() * subnets.length)];
-  throw new Error(
+  throw new KilnError(
+    "RESOURCE_AMBIGUOUS",
     `${subnets.length} subnets match subnet_filter (${subnets.map((s) => s.SubnetId).join(", ")}); set most_free or random, or narrow the filters`,
+    { context: { property: "subnet_filter" } },
   );
 }

@@ -1,3 +1,4 @@
+import { KilnError } from "../../engine/errors";
 import { imageRegions, usesTemporarySecurityGroup } from "./config";
 import { findOwnImages } from "./images";
 import { publicSourceCidr } from "./public-ip";
@@ -26,8 +27,10 @@ export const preValidateStep: EbsStep = {
     const taken = found.filter((f) => f.images.length > 0);
     if (taken.length) {
       const where = taken.map((t) => `${t.images.map((i) => i.ImageId).join(", ")} in ${t.region}`).join("; ");
-      throw new Error(
+      throw new KilnError(
+        "IMAGE_NAME_TAKEN",
         `AMI name '${config.ami_name}' is already used by ${where}; choose another ami_name or set force_deregister = true`,
+        { context: { property: "ami_name" } },
       );
     }
   },

@@ -8,7 +8,7 @@ import {
   waitUntilInstanceRunning,
   waitUntilInstanceTerminated,
 } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { KilnError, operationFailed } from "../../engine/errors";
 import type { EbsConfig } from "./config";
 import { launchSpec } from "./launch-spec";
 import { awsCode, cleanupSignal, INSTANCE_WAIT, waitUntil } from "./polling";
@@ -65,8 +65,10 @@ export const runInstanceStep: EbsStep = {
     state.instance = instance;
     const host = instance ? addressOf(instance, config.ssh_interface) : undefined;
     if (!host && !config.ssh_host && config.communicator !== "none") {
-      throw new Error(
+      throw new KilnError(
+        "MACHINE_UNREACHABLE",
         `instance ${instanceId} has no ${config.ssh_interface ?? "public or private IP"} address; set ssh_interface, associate_public_ip_address or ssh_host`,
+        { context: { resource: instanceId, property: "ssh_interface" } },
       );
     }
     ctx.machine = {
@@ -89,7 +91,9 @@ export const runInstanceStep: EbsStep = {
         await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), { abortSignal: signal });
       } catch (error) {
         if (awsCode(error) !== "InvalidInstanceID.NotFound") {
-          throw new Error(`terminating ${ids.join(", ")} failed: ${errorMessage(error)}`, { cause: error });
+          throw operationFailed("AWS_DELETE_FAILED", `terminating ${ids.join(", ")}`, error, {
+            resource: ids.join(", "),
+          });
         }
       }
       await waitUntil(

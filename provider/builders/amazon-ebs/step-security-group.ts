@@ -5,7 +5,7 @@ import {
   DeleteSecurityGroupCommand,
   DescribeSecurityGroupsCommand,
 } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { notFound, operationFailed } from "../../engine/errors";
 import { usesTemporarySecurityGroup } from "./config";
 import { awsCode, cleanupSignal, retryWhile } from "./polling";
 import { replyField } from "./reply";
@@ -26,7 +26,8 @@ export const securityGroupStep: EbsStep = {
         if (state.vpcId) filters.push({ Name: "vpc-id", Values: [state.vpcId] });
         const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }), { abortSignal: signal });
         state.securityGroupIds = (out.SecurityGroups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : []));
-        if (!state.securityGroupIds.length) throw new Error("no security group matches security_group_filter");
+        if (!state.securityGroupIds.length)
+          throw notFound("no security group matches security_group_filter", { property: "security_group_filter" });
       } else {
         state.securityGroupIds = config.security_group_ids ?? [config.security_group_id as string];
       }
@@ -98,7 +99,7 @@ export const securityGroupStep: EbsStep = {
       );
     } catch (error) {
       if (awsCode(error) !== "InvalidGroup.NotFound") {
-        throw new Error(`deleting security group ${id} failed: ${errorMessage(error)}`, { cause: error });
+        throw operationFailed("AWS_DELETE_FAILED", `deleting security group ${id}`, error, { resource: id });
       }
     }
     state.tempSecurityGroup = undefined;

@@ -1,3 +1,4 @@
+import { KilnError } from "../../engine/errors";
 import { selectImage } from "./images";
 import type { EbsStep } from "./state";
 import { toFilters } from "./tags";
@@ -20,7 +21,9 @@ export const sourceAmiStep: EbsStep = {
       signal,
     );
     if (image.State && image.State !== "available") {
-      throw new Error(`source AMI ${image.ImageId} is ${image.State}, not available`);
+      throw new KilnError("IMAGE_UNAVAILABLE", `source AMI ${image.ImageId} is ${image.State}, not available`, {
+        context: { resource: image.ImageId, property: "source_ami" },
+      });
     }
     state.sourceImage = image;
     Object.assign(ctx.generated, {
