@@ -1,5 +1,6 @@
 import type { ImageReference } from "@azure/arm-compute";
 import type { BuilderRun } from "../../engine/context";
+import { KilnError } from "../../engine/errors";
 import type { Step } from "../../engine/step";
 import type { AzureClients } from "./clients";
 import type { AzureArmConfig } from "./config";
@@ -43,7 +44,7 @@ export type AzureStep = Step<AzureRun>;
 
 /** The build group's name; steps after the resource-group step may rely on it. */
 export function groupName(state: AzureState): string {
-  if (!state.group) throw new Error("no build resource group (the resource-group step did not run)");
+  if (!state.group) throw new KilnError("STEP_ORDER", "no build resource group (the resource-group step did not run)");
   return state.group.name;
 }
 

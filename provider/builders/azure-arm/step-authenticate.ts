@@ -1,3 +1,4 @@
+import { KilnError, operationFailed } from "../../engine/errors";
 import type { AzureStep } from "./state";
 
 const ARM_SCOPE = "https://management.azure.com/.default";
@@ -12,12 +13,10 @@ export const authenticateStep: AzureStep = {
     const { credential, subscriptionId } = state.clients;
     try {
       const token = await credential.getToken(ARM_SCOPE, { abortSignal: signal });
-      if (!token) throw new Error("the credential returned no token");
+      if (!token) throw new KilnError("AZURE_AUTH_FAILED", "the credential returned no token");
     } catch (error) {
       if (signal.aborted) throw error;
-      throw new Error(`authenticating with ${credential.name} failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw operationFailed("AZURE_AUTH_FAILED", `authenticating with ${credential.name}`, error);
     }
     ctx.reporter.info(`authenticated (${credential.name}); subscription ${subscriptionId}`);
   },

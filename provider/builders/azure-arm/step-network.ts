@@ -1,3 +1,4 @@
+import { KilnError, notFound } from "../../engine/errors";
 import { deleteIfPresent, isNotFound, longRunning } from "./arm";
 import { usesExistingNetwork } from "./config";
 import { type AzureStep, goesWithGroup, groupName } from "./state";
@@ -17,9 +18,11 @@ export const networkStep: AzureStep = {
         state.subnetId = (await network.subnets.get(group, vnet, subnet, { abortSignal: signal })).id;
       } catch (error) {
         if (isNotFound(error)) {
-          throw new Error(`virtual_network_subnet_name: subnet ${vnet}/${subnet} in '${group}' was not found`, {
-            cause: error,
-          });
+          throw notFound(
+            `virtual_network_subnet_name: subnet ${vnet}/${subnet} in '${group}' was not found`,
+            { property: "virtual_network_subnet_name", resource: `${vnet}/${subnet}` },
+            error,
+          );
         }
         throw error;
       }
@@ -47,7 +50,8 @@ export const networkStep: AzureStep = {
         ),
     );
     state.subnetId = created.subnets?.find((s) => s.name === subnet)?.id;
-    if (!state.subnetId) throw new Error(`virtual network ${vnet} was created without subnet ${subnet}`);
+    if (!state.subnetId)
+      throw new KilnError("AZURE_REPLY_INCOMPLETE", `virtual network ${vnet} was created without subnet ${subnet}`);
     ctx.reporter.info(`created virtual network ${vnet} with subnet ${subnet}`);
   },
   async cleanup({ ctx, state }) {

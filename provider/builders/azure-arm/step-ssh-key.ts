@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { utils } from "ssh2";
+import { invalidValue } from "../../engine/errors";
 import type { AzureStep } from "./state";
 
 /**
@@ -35,6 +36,7 @@ export const sshKeyStep: AzureStep = {
 function publicKeyOf(text: string, file: string): string {
   const parsed = utils.parseKey(text);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error) throw new Error(`ssh_private_key_file: ${file} is not a usable private key`);
+  if (!key || key instanceof Error)
+    throw invalidValue("ssh_private_key_file", `${file} is not a usable private key`, { resource: file });
   return `${key.type} ${key.getPublicSSH().toString("base64")}`;
 }

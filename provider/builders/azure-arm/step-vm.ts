@@ -1,3 +1,4 @@
+import { KilnError } from "../../engine/errors";
 import { deleteIfPresent, longRunning } from "./arm";
 import type { AzureArmConfig } from "./config";
 import { DEFAULT_VM_SIZE } from "./config";
@@ -24,7 +25,11 @@ export const virtualMachineStep: AzureStep = {
     state.vmId = vm.id;
     const host = await addressOf(config, state, signal);
     if (!host && !config.ssh_host && config.communicator !== "none") {
-      throw new Error(`virtual machine ${name} has no address; set ssh_host or private_virtual_network_with_public_ip`);
+      throw new KilnError(
+        "MACHINE_UNREACHABLE",
+        `virtual machine ${name} has no address; set ssh_host or private_virtual_network_with_public_ip`,
+        { context: { resource: name } },
+      );
     }
     ctx.machine = {
       host: host ?? "",
