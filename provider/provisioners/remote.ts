@@ -1,12 +1,16 @@
 import { abortReason } from "../engine/abort";
-import { CommandError } from "../engine/errors";
+import { CommandError, KilnError } from "../engine/errors";
 import { LastLines } from "../util/lines";
 import type { ProvisionContext } from "./types";
 
 /** The communicator of a provisioner that needs the machine, or a clear error when there is none. */
 export function requireCommunicator(context: ProvisionContext, type: string) {
   if (!context.communicator) {
-    throw new Error(`the ${type} provisioner needs a communicator, but this source has communicator = "none"`);
+    throw new KilnError(
+      "COMMUNICATOR_REQUIRED",
+      `the ${type} provisioner needs a communicator, but this source has communicator = "none"`,
+      { context: { property: "communicator" } },
+    );
   }
   return context.communicator;
 }

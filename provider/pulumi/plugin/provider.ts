@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type * as provider from "@pulumi/pulumi/provider";
+import { KilnError } from "../../engine/errors";
 import { kilnPackageRoot, kilnVersion } from "../../util/version";
 import type { LineWriter } from "../console";
 import {
@@ -108,7 +109,8 @@ export function kilnProvider(options: KilnProviderOptions): provider.Provider {
     // ImmutableFleet (issue 10) is declared in schema.json from the arguments planned for it; its
     // ComponentResource had not landed when this plugin was written, so there is nothing to build yet.
     async construct(name, type) {
-      throw new Error(
+      throw new KilnError(
+        "UNKNOWN_RESOURCE_TYPE",
         type === IMMUTABLE_FLEET
           ? `${type} '${name}': this version of pulumi-resource-kiln does not build the ImmutableFleet component yet`
           : `pulumi-resource-kiln has no component ${type}`,
@@ -131,5 +133,8 @@ function marked(outs: BakedImageOutputs, wiredInputs: unknown): Record<string, u
 function expectBakedImage(urn: string): void {
   const { type } = parseUrn(urn);
   if (type !== BAKED_IMAGE)
-    throw new Error(`pulumi-resource-kiln has no custom resource ${type} (it has ${BAKED_IMAGE})`);
+    throw new KilnError(
+      "UNKNOWN_RESOURCE_TYPE",
+      `pulumi-resource-kiln has no custom resource ${type} (it has ${BAKED_IMAGE})`,
+    );
 }

@@ -10,6 +10,7 @@
 //   referencedNames(exprNode)  // ["local.a", "var.b"]: order `locals` by dependency before evaluating.
 // Values only known at build time are UNKNOWN (see values.ts); evaluating with them yields UNKNOWN.
 import type { Node } from "web-tree-sitter";
+import { internalError } from "../../engine/errors";
 import { ExpressionError, FunctionArgError, FunctionCallError, locate } from "./errors";
 import { FUNCTIONS } from "./functions";
 import { type CallContext, convertTo, describeType, type FunctionPolicy, type FunctionTable } from "./functions/types";
@@ -880,7 +881,7 @@ export function referencedNames(node: Node): string[] {
 
 /** Parses and evaluates a standalone expression (tests, CLI `kiln console`, var-file values from flags). */
 export function evaluateExpressionText(text: string, scope: EvalScope): HclValue {
-  if (!hclParserIfLoaded()) throw new Error("evaluateExpressionText: call `await loadHclParser()` first");
+  if (!hclParserIfLoaded()) throw internalError("evaluateExpressionText: call `await loadHclParser()` first");
   const prefix = "x = ";
   const tree = parseHcl(`${prefix}${text}\n`, scope.file);
   const attr = tree.rootNode.descendantsOfType("attribute")[0];

@@ -33,9 +33,9 @@ export function parseRfc3339(s: string): ZonedTime {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(s);
   if (!m) {
     if (!/T/.test(s) && /^\d{4}-\d{2}-\d{2}/.test(s)) {
-      throw new Error("not a valid RFC3339 timestamp: missing required time introducer 'T'");
+      throw new FunctionCallError("not a valid RFC3339 timestamp: missing required time introducer 'T'");
     }
-    throw new Error(`not a valid RFC3339 timestamp: cannot use ${JSON.stringify(s)} as a timestamp`);
+    throw new FunctionCallError(`not a valid RFC3339 timestamp: cannot use ${JSON.stringify(s)} as a timestamp`);
   }
   const [, y, mo, d, h, mi, sec, frac, zone] = m;
   const fields: [string, number, number][] = [
@@ -47,13 +47,14 @@ export function parseRfc3339(s: string): ZonedTime {
   ];
   for (const [what, v, max] of fields) {
     if (v > max || ((what === "month" || what === "day of month") && v < 1)) {
-      throw new Error(`not a valid RFC3339 timestamp: ${what} out of range`);
+      throw new FunctionCallError(`not a valid RFC3339 timestamp: ${what} out of range`);
     }
   }
   const offset =
     zone === "Z" ? 0 : (zone!.startsWith("-") ? -1 : 1) * (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(4, 6)));
   const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
-  if (new Date(local).getUTCDate() !== Number(d)) throw new Error("not a valid RFC3339 timestamp: day out of range");
+  if (new Date(local).getUTCDate() !== Number(d))
+    throw new FunctionCallError("not a valid RFC3339 timestamp: day out of range");
   const nanos = frac ? Number(frac.slice(1, 10).padEnd(9, "0")) : 0;
   return { ms: local - offset * 60_000 + Math.floor(nanos / 1e6), nanos, offset };
 }
@@ -219,16 +220,16 @@ export function parseGoDuration(text: string): number {
     s = s.slice(1);
   }
   if (s === "0") return 0;
-  if (s === "") throw new Error(`time: invalid duration "${text}"`);
+  if (s === "") throw new FunctionCallError(`time: invalid duration "${text}"`);
   let total = 0;
   while (s !== "") {
     const m = /^(\d*)(?:\.(\d*))?/.exec(s)!;
-    if (m[0] === "" || m[0] === ".") throw new Error(`time: invalid duration "${text}"`);
+    if (m[0] === "" || m[0] === ".") throw new FunctionCallError(`time: invalid duration "${text}"`);
     s = s.slice(m[0].length);
     const unit = /^[^\d.]+/.exec(s)?.[0];
-    if (!unit) throw new Error(`time: missing unit in duration "${text}"`);
+    if (!unit) throw new FunctionCallError(`time: missing unit in duration "${text}"`);
     const scale = UNITS[unit];
-    if (scale === undefined) throw new Error(`time: unknown unit "${unit}" in duration "${text}"`);
+    if (scale === undefined) throw new FunctionCallError(`time: unknown unit "${unit}" in duration "${text}"`);
     s = s.slice(unit.length);
     total += Number(`${m[1] || "0"}.${m[2] || "0"}`) * scale;
   }
@@ -383,14 +384,8 @@ export const timeFunctions: Record<string, HclFunction> = {
       { name: "duration", type: "string" },
     ],
     impl: ([ts, dur]) => {
-      let t: ZonedTime;
-      let ns: number;
-      try {
-        t = parseRfc3339(ts as string);
-        ns = parseGoDuration(dur as string);
-      } catch (e) {
-        throw new FunctionCallError((e as Error).message);
-      }
+      const t = parseRfc3339(ts as string);
+      const ns = parseGoDuration(dur as string);
       // Whole-second instant plus carried nanoseconds; RFC 3339 output drops the fraction like Go's.
       const secMs = t.ms - Math.floor(t.nanos / 1e6);
       const total = t.nanos + ns;
