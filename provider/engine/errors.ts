@@ -145,24 +145,65 @@ export class CleanupError extends KilnError {
   }
 }
 
-/** A remote or local command exited with a code outside the accepted ones. */
-export class CommandError extends KilnError {
+/** How a command ended, with what it said last: the whole story of one failed run (execa's model). */
+export interface CommandRun {
   readonly command: string;
+  /** Local working directory; for a remote command, `host` says where it ran instead. */
+  readonly cwd?: string;
+  /** `user@host:port` of a remote command. */
+  readonly host?: string;
+  /** Null when the command ended without a status (a signal, a dropped connection). */
   readonly exitCode: number | null;
   readonly signal?: string;
+  /** The connection dropped before the command ended (remote commands only). */
+  readonly disconnected?: boolean;
+  readonly durationMs: number;
+  /** Last lines of standard output and error (the build redacts them with the rest of the error). */
+  readonly stdoutTail: string;
   readonly stderrTail: string;
-  constructor(command: string, exitCode: number | null, stderrTail: string, signal?: string) {
-    super(
-      "COMMAND_FAILED",
-      `command ${JSON.stringify(truncate(command, 200))} ${
-        signal ? `was killed by ${signal}` : `exited with status ${exitCode}`
-      }${stderrTail ? `; last output: ${truncate(stderrTail, 500)}` : ""}`,
-    );
-    this.command = command;
-    this.exitCode = exitCode;
-    this.signal = signal;
-    this.stderrTail = stderrTail;
+}
+
+/**
+ * A remote or local command ended badly: exit status outside the accepted ones (`COMMAND_FAILED`), killed
+ * by a signal (`COMMAND_FAILED`), or its connection dropped (`COMMAND_DISCONNECTED`). Every field of the
+ * run is on the error; the message names the command, where and how long it ran, and its last output.
+ */
+export class CommandError extends KilnError implements CommandRun {
+  readonly command: string;
+  readonly cwd?: string;
+  readonly host?: string;
+  readonly exitCode: number | null;
+  readonly signal?: string;
+  readonly disconnected: boolean;
+  readonly durationMs: number;
+  readonly stdoutTail: string;
+  readonly stderrTail: string;
+  constructor(run: CommandRun, options?: KilnErrorOptions) {
+    super(run.disconnected ? "COMMAND_DISCONNECTED" : "COMMAND_FAILED", describeRun(run), options);
+    this.command = run.command;
+    this.cwd = run.cwd;
+    this.host = run.host;
+    this.exitCode = run.exitCode;
+    this.signal = run.signal;
+    this.disconnected = run.disconnected ?? false;
+    this.durationMs = run.durationMs;
+    this.stdoutTail = run.stdoutTail;
+    this.stderrTail = run.stderrTail;
   }
+}
+
+function describeRun(run: CommandRun): string {
+  const command = JSON.stringify(truncate(run.command, 200));
+  const where = [run.host && `on ${run.host}`, run.cwd && `in ${run.cwd}`].filter(Boolean).join(" ");
+  const context = `(${where ? `${where}, ` : ""}after ${formatMs(run.durationMs)})`;
+  if (run.disconnected) {
+    return `the connection dropped while running ${command} ${context}; set expect_disconnect = true if the command reboots the machine`;
+  }
+  const how = run.signal ? `was killed by ${run.signal}` : `exited with status ${run.exitCode}`;
+  // stderr is where scripts explain themselves; stdout stands in when they wrote nothing there.
+  const output = run.stderrTail ? run.stderrTail : run.stdoutTail;
+  const label = run.stderrTail ? "last error output" : "last output";
+  return `command ${command} ${how} ${context}${output ? `; ${label}: ${truncate(output, 500)}` : ""}`;
 }
 
 export function isCancellation(error: unknown): boolean {
