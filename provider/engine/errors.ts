@@ -53,6 +53,11 @@ export function invalidValue(property: string, why: string, context?: ErrorConte
   return new KilnError("VALUE_INVALID", `${property}: ${why}`, { context: { ...context, property } });
 }
 
+/** A local or remote path is not the kind of file the operation needs (code `PATH_INVALID`). */
+export function pathInvalid(message: string, path: string): KilnError {
+  return new KilnError("PATH_INVALID", message, { context: { resource: path } });
+}
+
 /** A bug in Kiln's own wiring (a call out of order), not in the user's input (code `INTERNAL`). */
 export function internalError(message: string): KilnError {
   return new KilnError("INTERNAL", message);
