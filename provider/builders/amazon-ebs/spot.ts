@@ -10,7 +10,7 @@ import {
 import type { BuildContext } from "../../engine/context";
 import { KilnError, operationFailed } from "../../engine/errors";
 import type { EbsConfig } from "./config";
-import { launchSpec } from "./launch-spec";
+import { type LaunchState, launchSpec } from "./launch-spec";
 import { awsCode } from "./polling";
 import { replyField } from "./reply";
 import type { EbsState } from "./state";
@@ -23,7 +23,7 @@ import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
 export async function launchSpot(
   ec2: EC2Client,
   config: EbsConfig,
-  state: EbsState,
+  state: LaunchState,
   ctx: BuildContext,
   signal: AbortSignal,
 ): Promise<string> {

@@ -4,7 +4,7 @@ import { copyImage } from "./copy-image";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { cleanupSignal } from "./polling";
 import { replyField } from "./reply";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { taggedByOtherBuild } from "./tags";
 
 /**
@@ -13,8 +13,10 @@ import { taggedByOtherBuild } from "./tags";
  * every copy already made — and the build region's AMI goes with create-AMI's cleanup — so a failed copy
  * leaves nothing behind.
  */
-export const copyRegionsStep: EbsStep = {
+export const copyRegionsStep: EbsTypedStep = {
   name: "amazon-ebs: copy to regions",
+  needs: [],
+  provides: [],
   async run(run, signal) {
     const { ctx, config, state } = run;
     const source = state.encrypted ?? state.image;

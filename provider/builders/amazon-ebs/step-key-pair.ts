@@ -3,15 +3,17 @@ import { operationFailed } from "../../engine/errors";
 import { DEFAULT_KEY_PAIR_TYPE, usesTemporaryKeyPair } from "./config";
 import { awsCode, cleanupSignal } from "./polling";
 import { replyField } from "./reply";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { buildIdTag, tagSpec, toTags } from "./tags";
 
 /**
  * A temporary EC2 key pair (ed25519 unless `temporary_key_pair_type` says rsa), deleted in cleanup.
  * None when the user brings a key (`ssh_private_key_file`) or a password, or does not connect.
  */
-export const keyPairStep: EbsStep = {
+export const keyPairStep: EbsTypedStep = {
   name: "amazon-ebs: temporary key pair",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     if (!usesTemporaryKeyPair(config)) return;
     const name = config.temporary_key_pair_name ?? `kiln_${ctx.buildId}`;

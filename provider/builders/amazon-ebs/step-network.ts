@@ -1,14 +1,16 @@
 import { DescribeSubnetsCommand, type Subnet } from "@aws-sdk/client-ec2";
 import { invalidValue, KilnError, notFound } from "../../engine/errors";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { toFilters } from "./tags";
 
 /**
  * Finds the subnet (and so the VPC and availability zone) from `subnet_id` or `subnet_filter`. With
  * neither, nothing is looked up: EC2 puts the instance and the security group in the default VPC.
  */
-export const networkStep: EbsStep = {
+export const networkStep: EbsTypedStep = {
   name: "amazon-ebs: network",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     state.availabilityZone = config.availability_zone;
     if (!config.subnet_id && !config.subnet_filter) return;

@@ -2,14 +2,16 @@ import { KilnError } from "../../engine/errors";
 import { imageRegions, usesTemporarySecurityGroup } from "./config";
 import { findOwnImages } from "./images";
 import { publicSourceCidr } from "./public-ip";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 
 /**
  * Checks that need AWS but create nothing, so a doomed build fails before it costs anything: the
  * address the temporary security group admits, and that `ami_name` is free in every target region.
  */
-export const preValidateStep: EbsStep = {
+export const preValidateStep: EbsTypedStep = {
   name: "amazon-ebs: pre-validate",
+  needs: [],
+  provides: [],
   async run({ config, state }, signal) {
     if (usesTemporarySecurityGroup(config) && config.communicator !== "none") {
       state.sourceCidrs = config.temporary_security_group_source_cidrs ?? [

@@ -14,15 +14,17 @@ import { launchSpec } from "./launch-spec";
 import { awsCode, cleanupSignal, INSTANCE_WAIT, waitUntil } from "./polling";
 import { replyField } from "./reply";
 import { deleteLaunchTemplate, launchSpot } from "./spot";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { buildIdFilter } from "./tags";
 
 /**
  * Launches the build instance (on-demand, or spot with `spot_price`), waits until it runs and tells
  * the engine how to reach it. Cleanup terminates it and waits, so the security group can go next.
  */
-export const runInstanceStep: EbsStep = {
+export const runInstanceStep: EbsTypedStep<"sourceImage" | "securityGroupIds", "instanceId" | "instance"> = {
   name: "amazon-ebs: run instance",
+  needs: ["sourceImage", "securityGroupIds"],
+  provides: ["instanceId", "instance"],
   async run({ ctx, config, state }, signal) {
     const ec2 = state.ec2.get();
     let instanceId: string;

@@ -9,15 +9,17 @@ import { notFound, operationFailed } from "../../engine/errors";
 import { usesTemporarySecurityGroup } from "./config";
 import { awsCode, cleanupSignal, retryWhile } from "./polling";
 import { replyField } from "./reply";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { buildIdFilter, buildIdTag, tagSpec, toFilters, toTags } from "./tags";
 
 /**
  * The groups the instance joins: the user's (`security_group_id(s)`, `security_group_filter`), or a
  * temporary one open only on the communicator port and only to `state.sourceCidrs`, deleted in cleanup.
  */
-export const securityGroupStep: EbsStep = {
+export const securityGroupStep: EbsTypedStep<never, "securityGroupIds"> = {
   name: "amazon-ebs: security group",
+  needs: [],
+  provides: ["securityGroupIds"],
   async run({ ctx, config, state }, signal) {
     const ec2 = state.ec2.get();
     if (!usesTemporarySecurityGroup(config)) {

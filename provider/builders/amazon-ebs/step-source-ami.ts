@@ -1,11 +1,13 @@
 import { KilnError } from "../../engine/errors";
 import { selectImage } from "./images";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { toFilters } from "./tags";
 
 /** Resolves `source_ami` or `source_ami_filter` to one AMI and exposes it as `build.SourceAMI…`. */
-export const sourceAmiStep: EbsStep = {
+export const sourceAmiStep: EbsTypedStep<never, "sourceImage"> = {
   name: "amazon-ebs: source AMI",
+  needs: [],
+  provides: ["sourceImage"],
   async run({ ctx, config, state }, signal) {
     const filter = config.source_ami_filter;
     const image = await selectImage(
