@@ -41,7 +41,7 @@ export class MissingStateError extends KilnError {
 }
 
 /**
- * An ordered list of typed steps. `Have` is the set of state fields present at the end so far; `then`
+ * An ordered list of typed steps. `Have` is the set of state fields present at the end so far; `step`
  * refuses (at compile time) a step that needs a field not in it.
  */
 export class StepPipeline<R extends { readonly state: object }, Have extends keyof StateOf<R>> {
@@ -55,7 +55,7 @@ export class StepPipeline<R extends { readonly state: object }, Have extends key
     return new StepPipeline<R, Initial>([]);
   }
 
-  then<N extends Have, P extends keyof StateOf<R>>(step: TypedStep<R, N, P>): StepPipeline<R, Have | P> {
+  step<N extends Have, P extends keyof StateOf<R>>(step: TypedStep<R, N, P>): StepPipeline<R, Have | P> {
     return new StepPipeline<R, Have | P>([...this.list, untyped(step)]);
   }
 

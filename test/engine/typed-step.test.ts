@@ -33,7 +33,7 @@ const capture: TypedStep<Run, "instanceId", "imageId"> = {
 
 describe("typed steps", () => {
   it("a pipeline in order runs, each step seeing what earlier ones provided", async () => {
-    const steps = StepPipeline.from<Run, "log">().then(launch).then(capture).steps;
+    const steps = StepPipeline.from<Run, "log">().step(launch).step(capture).steps;
     const state: State = { log: [] };
     for (const step of steps) await step.run({ state }, new AbortController().signal);
     expect(state).toEqual({ log: ["launch", "capture"], instanceId: "i-1", imageId: "ami-of-1" });
@@ -41,17 +41,17 @@ describe("typed steps", () => {
 
   it("a step needing what no earlier step provides does not compile", () => {
     // @ts-expect-error "instanceId" is not provided before capture
-    const wrong = StepPipeline.from<Run, "log">().then(capture);
+    const wrong = StepPipeline.from<Run, "log">().step(capture);
     // A continued pipeline keeps what the first one provided.
-    const setup = StepPipeline.from<Run, "log">().then(launch);
-    const later = setup.continued().then(capture);
+    const setup = StepPipeline.from<Run, "log">().step(launch);
+    const later = setup.continued().step(capture);
     expect(wrong.steps).toHaveLength(1);
     expect(later.steps.map((s) => s.name)).toEqual(["capture"]);
   });
 
   it("at run time, a missing need is a MissingStateError naming step and field (STEP_ORDER)", async () => {
     // @ts-expect-error deliberately misordered, to reach the runtime guard
-    const [step] = StepPipeline.from<Run, "log">().then(capture).steps;
+    const [step] = StepPipeline.from<Run, "log">().step(capture).steps;
     const error = await step?.run({ state: { log: [] } }, new AbortController().signal).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingStateError);
     expect(error).toMatchObject({

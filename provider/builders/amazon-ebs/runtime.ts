@@ -39,23 +39,23 @@ const clientsStep: EbsTypedStep = {
  * before source-AMI, say (`"sourceImage"` is not assignable to the fields provided so far).
  */
 const setup = StepPipeline.from<EbsRun, EbsInitialFields>()
-  .then(clientsStep)
-  .then(preValidateStep)
-  .then(sourceAmiStep)
-  .then(networkStep)
-  .then(keyPairStep)
-  .then(securityGroupStep)
-  .then(cleanupVolumesStep)
-  .then(runInstanceStep);
+  .step(clientsStep)
+  .step(preValidateStep)
+  .step(sourceAmiStep)
+  .step(networkStep)
+  .step(keyPairStep)
+  .step(securityGroupStep)
+  .step(cleanupVolumesStep)
+  .step(runInstanceStep);
 const capture = setup
   .continued()
-  .then(stopInstanceStep)
-  .then(deregisterAmiStep)
-  .then(createAmiStep)
-  .then(encryptBootStep)
-  .then(copyRegionsStep)
-  .then(modifyAttributesStep)
-  .then(finalizeStep);
+  .step(stopInstanceStep)
+  .step(deregisterAmiStep)
+  .step(createAmiStep)
+  .step(encryptBootStep)
+  .step(copyRegionsStep)
+  .step(modifyAttributesStep)
+  .step(finalizeStep);
 
 /** The amazon-ebs steps and the parts that reach AWS outside a build. */
 export const amazonEbsRuntime: BuilderRuntime<EbsConfig, EbsState> = {
