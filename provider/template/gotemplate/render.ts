@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { deferredBuildData } from "../build-data";
-import { goTimeFormat, strftime } from "../expr/functions/time";
+import { goTimeFormat, strftime } from "../expr/functions/time-go";
 
 const RFC3339 = "2006-01-02T15:04:05Z07:00";
 
