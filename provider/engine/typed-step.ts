@@ -75,7 +75,7 @@ function untyped<R extends { readonly state: object }, N extends keyof StateOf<R
 ): Step<R> {
   return {
     name: step.name,
-    run: (run, signal) => {
+    run: async (run, signal) => {
       const state = run.state as Record<PropertyKey, unknown>;
       for (const field of step.needs) {
         if (state[field] === undefined || state[field] === null) throw new MissingStateError(step.name, String(field));
