@@ -1,5 +1,5 @@
 import { KilnError, operationFailed } from "../../engine/errors";
-import type { AzureStep } from "./state";
+import type { AzureTypedStep } from "./state";
 
 const ARM_SCOPE = "https://management.azure.com/.default";
 
@@ -7,8 +7,10 @@ const ARM_SCOPE = "https://management.azure.com/.default";
  * Gets a token for Resource Manager before anything is created, so bad credentials fail first and say
  * which credential was tried. The clients reuse the credential's cached token.
  */
-export const authenticateStep: AzureStep = {
+export const authenticateStep: AzureTypedStep = {
   name: "azure-arm: authenticate",
+  needs: [],
+  provides: [],
   async run({ ctx, state }, signal) {
     const { credential, subscriptionId } = state.clients;
     try {

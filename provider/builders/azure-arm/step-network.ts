@@ -1,14 +1,16 @@
 import { KilnError, notFound } from "../../engine/errors";
 import { deleteIfPresent, isNotFound, longRunning } from "./arm";
 import { usesExistingNetwork } from "./config";
-import { type AzureStep, goesWithGroup, groupName } from "./state";
+import { type AzureTypedStep, goesWithGroup, groupName } from "./state";
 
 /**
  * The subnet the VM joins: the existing `virtual_network_name`/`virtual_network_subnet_name` (looked up,
  * never changed), or a temporary virtual network with one subnet, deleted in cleanup.
  */
-export const networkStep: AzureStep = {
+export const networkStep: AzureTypedStep = {
   name: "azure-arm: network",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const { network } = state.clients;
     if (usesExistingNetwork(config)) {

@@ -1,13 +1,15 @@
 import { KilnError, notFound, operationFailed } from "../../engine/errors";
 import { isNotFound } from "./arm";
-import type { AzureStep } from "./state";
+import type { AzureTypedStep } from "./state";
 
 /**
  * Packer's pre-checks: the managed image and the gallery image version the build would make must not
  * exist yet (`--force` replaces them), and the managed image's resource group must exist.
  */
-export const preValidateStep: AzureStep = {
+export const preValidateStep: AzureTypedStep = {
   name: "azure-arm: pre-validate",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const { compute, resources } = state.clients;
     const exists = async (what: string, get: () => Promise<unknown>) => {

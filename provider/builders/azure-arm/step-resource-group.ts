@@ -1,13 +1,15 @@
 import { KilnError, notFound } from "../../engine/errors";
 import { deleteIfPresent, isNotFound, normalizeLocation } from "./arm";
-import { type AzureStep, goesWithGroup } from "./state";
+import { type AzureTypedStep, goesWithGroup } from "./state";
 
 /**
  * The group the build machine lives in: a temporary one in `location` (deleted whole in cleanup, with
  * anything left in it), or the existing `build_resource_group_name`, whose location the build takes.
  */
-export const resourceGroupStep: AzureStep = {
+export const resourceGroupStep: AzureTypedStep<never, "group" | "location"> = {
   name: "azure-arm: resource group",
+  needs: [],
+  provides: ["group", "location"],
   async run({ ctx, config, state }, signal) {
     const groups = state.clients.resources.resourceGroups;
     if (config.build_resource_group_name) {

@@ -1,17 +1,19 @@
 import { invalidValue, notFound } from "../../engine/errors";
 import { armId, isNotFound, normalizeLocation } from "./arm";
 import type { AzureArmConfig } from "./config";
-import type { AzureState, AzureStep } from "./state";
+import type { AzureState, AzureTypedStep } from "./state";
 
 /**
  * Resolves what the VM boots from: a marketplace image (`latest` becomes the newest version in the
  * location), a managed image in the same location, or a gallery image version (`latest` likewise).
  * Runs after the resource group step, which fixes the location.
  */
-export const sourceImageStep: AzureStep = {
+export const sourceImageStep: AzureTypedStep<"location", "imageReference"> = {
   name: "azure-arm: source image",
+  needs: ["location"],
+  provides: ["imageReference"],
   async run({ ctx, config, state }, signal) {
-    const location = state.location as string;
+    const location = state.location;
     state.imageReference = await resolveSource(config, state, location, signal);
     ctx.generated.SourceImageName = describeSource(config);
     ctx.reporter.info(

@@ -3,15 +3,17 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { utils } from "ssh2";
 import { invalidValue } from "../../engine/errors";
-import type { AzureStep } from "./state";
+import type { AzureTypedStep } from "./state";
 
 /**
  * The admin SSH key the VM is created with: a temporary pair made here (ed25519 unless
  * `temporary_key_pair_type = "rsa"`), or the public half of `ssh_private_key_file`. Nothing is stored
  * in Azure: the key lives in the VM, which is deleted, so there is nothing to clean up.
  */
-export const sshKeyStep: AzureStep = {
+export const sshKeyStep: AzureTypedStep = {
   name: "azure-arm: temporary SSH key",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }) {
     if (config.communicator === "none") return;
     if (config.ssh_private_key_file) {

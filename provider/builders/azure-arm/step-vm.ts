@@ -1,16 +1,19 @@
 import { KilnError } from "../../engine/errors";
+import type { Having } from "../../engine/typed-step";
 import { deleteIfPresent, longRunning } from "./arm";
 import type { AzureArmConfig } from "./config";
 import { DEFAULT_VM_SIZE } from "./config";
-import { type AzureState, type AzureStep, goesWithGroup, groupName } from "./state";
+import { type AzureState, type AzureTypedStep, goesWithGroup, groupName } from "./state";
 
 /**
  * Creates the build VM from the source image with the admin SSH key, waits until it is provisioned and
  * tells the engine where to connect (its public IP, else its private IP). Cleanup deletes the VM and its
  * OS disk, then the NIC can go.
  */
-export const virtualMachineStep: AzureStep = {
+export const virtualMachineStep: AzureTypedStep<"location" | "imageReference"> = {
   name: "azure-arm: virtual machine",
+  needs: ["location", "imageReference"],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const name = state.names.vm;
     state.vmAttempted = true;
@@ -57,10 +60,10 @@ export const virtualMachineStep: AzureStep = {
   },
 };
 
-function vmDefinition(config: AzureArmConfig, state: AzureState) {
+function vmDefinition(config: AzureArmConfig, state: Having<AzureState, "location" | "imageReference">) {
   const user = config.ssh_username;
   return {
-    location: state.location as string,
+    location: state.location,
     tags: state.tags,
     hardwareProfile: { vmSize: config.vm_size ?? DEFAULT_VM_SIZE },
     storageProfile: {
