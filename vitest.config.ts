@@ -10,6 +10,10 @@ Object.assign(process.env, toolEnv());
 const LONG_FILES = [
   "test/amazon-ebs/faults.test.ts",
   "test/cdktf/deploy.test.ts",
+  "test/repo/checkout.test.ts",
+  "test/pulumi/newcomer.test.ts",
+  "test/cdktf/cdktn.test.ts",
+  "test/pulumi/plugin-install.test.ts",
   "test/azure-arm/faults.test.ts",
   "test/pulumi/engine.test.ts",
   "test/fleet/rollout-engine.test.ts",

@@ -188,17 +188,17 @@ setup_pulumi_python() {
   fi
 }
 
-# kiln-gen-sdk (scripts/gen-sdk): Pulumi's SDK generators, built from the Go module proxy once per machine.
-GEN_SDK_BIN=${KILN_GEN_SDK:-$cache/kiln-gen-sdk/kiln-gen-sdk}
+# kiln-gen-sdk (scripts/gen-sdk): Pulumi's SDK generators, built from the Go module proxy once per machine
+# and per version of its sources (kept side by side: worktrees on different versions do not rebuild each
+# other's copy).
 setup_gen_sdk() {
   local sum
   sum=$(cat scripts/gen-sdk/go.mod scripts/gen-sdk/main.go | sha256sum | cut -c1-16)
-  if [ ! -x "$GEN_SDK_BIN" ] || [ "$(cat "$GEN_SDK_BIN.sum" 2>/dev/null)" != "$sum" ]; then
+  GEN_SDK_BIN=$cache/kiln-gen-sdk/$sum/kiln-gen-sdk
+  if [ ! -x "$GEN_SDK_BIN" ]; then
     go_build_tools "kiln-gen-sdk (about 5 minutes)"
     mkdir -p "$(dirname "$GEN_SDK_BIN")"
-    if (cd scripts/gen-sdk && GOFLAGS=-buildvcs=false go build -o "$GEN_SDK_BIN" .); then
-      echo "$sum" >"$GEN_SDK_BIN.sum"
-    else
+    if ! (cd scripts/gen-sdk && GOFLAGS=-buildvcs=false go build -o "$GEN_SDK_BIN.part" . && mv "$GEN_SDK_BIN.part" "$GEN_SDK_BIN"); then
       echo "setup: warning: building kiln-gen-sdk failed; the SDK and Python plugin tests will skip" >&2
     fi
   fi

@@ -41,27 +41,40 @@ export interface FleetTargetGroup {
 }
 
 export interface ImmutableFleetArgs {
-  /** The AMI the instances boot from. Give this or `image`. @default - `image`'s ID */
+  /**
+   * The AMI the instances boot from. Give this or `image`. Like every launch setting (`instanceType`,
+   * `securityGroupIds`, `instanceProfile`, `userData`, `keyName`, `requireImdsv2`, `tags`), a change
+   * brings up a new generation blue/green; it never updates the running one in place.
+   * @default - `image`'s ID
+   */
   readonly imageId?: pulumi.Input<string>;
   /** A Kiln `BakedImage` the instances boot from. @default - `imageId` */
   readonly image?: BakedImage;
-  /** EC2 instance type, e.g. `t3.micro`. */
+  /** EC2 instance type, e.g. `t3.micro`. A change is a new generation (blue/green). */
   readonly instanceType: pulumi.Input<string>;
   /** Subnets the instances run in. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Security groups of the instances. @default - the VPC's default security group */
+  /** Security groups of the instances; a change is a new generation. @default - the VPC's default security group */
   readonly securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
-  /** IAM instance profile, by name or ARN. @default - none */
+  /** IAM instance profile, by name or ARN; a change is a new generation. @default - none */
   readonly instanceProfile?: pulumi.Input<string>;
-  /** Script or cloud-init run at first boot, as plain text (encoded here). @default - none */
+  /**
+   * Script or cloud-init run at first boot, as plain text (encoded here). A change is a new generation
+   * (blue/green), as an image change is: instances never run a user data they did not boot with.
+   * @default - none
+   */
   readonly userData?: pulumi.Input<string>;
-  /** EC2 key pair name. @default - none */
+  /** EC2 key pair name; a change is a new generation. @default - none */
   readonly keyName?: pulumi.Input<string>;
-  /** Tags on every resource, propagated to instances and their volumes. @default {} */
+  /**
+   * Tags on every resource, propagated to instances and their volumes. Instances are tagged at launch,
+   * so a change is a new generation (blue/green).
+   * @default {}
+   */
   readonly tags?: Record<string, pulumi.Input<string>>;
-  /** @default { min: 1, max: 1, desired: 1 } */
+  /** Updated in place, never a new generation. @default { min: 1, max: 1, desired: 1 } */
   readonly capacity?: FleetCapacity;
-  /** Require IMDSv2 session tokens for instance metadata. @default true */
+  /** Require IMDSv2 session tokens for instance metadata; a change is a new generation. @default true */
   readonly requireImdsv2?: boolean;
   /** Seconds after launch before health checks count. @default 60 */
   readonly healthCheckGracePeriod?: number;
@@ -85,7 +98,18 @@ export interface ImmutableFleetArgs {
   readonly healthCheckTimeout?: string;
   /** Share of the desired capacity that must be healthy, percent. @default 100 */
   readonly minHealthyPercent?: number;
-  /** Keep the previous group, scaled to zero, until the next image replaces it. @default false */
+  /**
+   * Keep the previous generation, scaled to zero, so going back to it is instant: the fleet then has two
+   * slots (launch template, group, target group each), the live generation and the kept one. Declaring
+   * the kept generation's launch settings again (setting the image back) creates nothing: the rollout
+   * scales the kept group to capacity, gates on its health, moves the traffic to it and scales the other
+   * to zero, kept in its turn. A new generation replaces the kept slot. Turning this on adds the second
+   * slot (empty) and replaces nothing; turning it off deletes the second slot, after a blue/green cutover
+   * to a new generation in the first when the second was the live one.
+   * @remarks The slots' capacity and launch settings are then set by the rollout, not updated in place
+   * by Pulumi (a `pulumi refresh` shows the kept group at zero).
+   * @default false
+   */
   readonly keepPrevious?: boolean;
   /** Region of the fleet. @default - the `aws:region` configuration */
   readonly region?: string;

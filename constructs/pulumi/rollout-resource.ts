@@ -25,7 +25,7 @@ type DeepInput<T> = T extends (infer U)[]
 export interface FleetRolloutArgs {
   /** The cutover's settings for the new generation, as `kiln fleet rollout` takes them (JSON). */
   readonly rollout: DeepInput<RolloutInput>;
-  /** The generation's launch template, deleted with it when this resource retires a kept generation. */
+  /** The generation's launch template, reported in `live`. */
   readonly launchTemplateId?: pulumi.Input<string>;
 }
 
@@ -38,7 +38,7 @@ export interface FleetRolloutArgs {
 export class FleetRollout extends pulumi.dynamic.Resource {
   /** The generation now live: group, target group, launch template. */
   declare readonly live: pulumi.Output<{ group: string; targetGroupArn?: string; launchTemplateId?: string }>;
-  /** The previous generation kept scaled to zero (`keepPrevious`). */
+  /** The previous generation, kept scaled to zero in its slot (`keepPrevious`). */
   declare readonly kept: pulumi.Output<{ group: string; targetGroupArn?: string } | undefined>;
   /** Percent of traffic on the new group after each step of the last rollout. */
   declare readonly steps: pulumi.Output<number[]>;

@@ -36,7 +36,11 @@ export function generationKey(image: string): string {
 
 /** Names of the generation of fleet `fleet` running `image`, each within its service's limits. */
 export function generationNames(fleet: string, image: string): GenerationNames {
-  const key = generationKey(image);
+  return generationNamesForKey(fleet, generationKey(image));
+}
+
+/** The names of fleet `fleet`'s generation `key` (from `generationKey`). */
+export function generationNamesForKey(fleet: string, key: string): GenerationNames {
   const base = fleet.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "fleet";
   const within = (max: number) => `${base.slice(0, max - key.length - 1).replace(/-+$/, "")}-${key}`;
   return {
@@ -168,8 +172,8 @@ export function judgeHealth(instances: readonly InstanceHealth[], minHealthy: nu
 export type Retirement = "scale-to-zero" | "leave-to-engine";
 
 /**
- * `keepPrevious` keeps the old group (scaled to zero, so rolling back to its image needs no new
- * resources); otherwise the rollout leaves it to the IaC engine, which deletes it at the end of the update.
+ * `keepPrevious` keeps the old group (scaled to zero, so switching back to it needs no new resources,
+ * see `planSlots`); otherwise the rollout leaves it to the IaC engine, which deletes it at the end of the update.
  */
 export function retirement(keepPrevious: boolean): Retirement {
   return keepPrevious ? "scale-to-zero" : "leave-to-engine";
@@ -191,4 +195,71 @@ export interface RollbackPlan {
  */
 export function rollbackPlan(state: { stepsApplied: number; hasPrevious: boolean }): RollbackPlan {
   return { restoreListener: state.stepsApplied > 0 && state.hasPrevious, scaleNewToZero: true };
+}
+
+/**
+ * What an instance boots from. Any change to it is a new generation (new launch template, group and
+ * target group, blue/green), not an in-place launch template update that only new instances would see.
+ */
+export interface LaunchSpec {
+  readonly imageId: string;
+  readonly instanceType: string;
+  readonly userData?: string;
+  readonly securityGroupIds?: readonly string[];
+  readonly instanceProfile?: string;
+  readonly keyName?: string;
+  readonly requireImdsv2: boolean;
+  /** Tags the instances and their volumes are launched with. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A canonical text of a launch spec, to hash with `generationKey`: fields in a fixed order, security
+ * groups and tags sorted, absent fields left out, so equal specs always give the same generation names.
+ * It contains the user data: hash it, never store or log it.
+ */
+export function launchFingerprint(spec: LaunchSpec): string {
+  const tags = spec.tags && Object.entries(spec.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([
+    spec.imageId,
+    spec.instanceType,
+    spec.userData ?? null,
+    spec.securityGroupIds ? [...spec.securityGroupIds].sort() : null,
+    spec.instanceProfile ?? null,
+    spec.keyName ?? null,
+    spec.requireImdsv2,
+    tags?.length ? tags : null,
+  ]);
+}
+
+/**
+ * With `keepPrevious`, a fleet has two slots, each holding one generation (by key): the live one and the
+ * one kept scaled to zero. `live` is the slot meant to carry the traffic.
+ */
+export interface SlotState {
+  readonly keys: readonly [string, string];
+  readonly live: 0 | 1;
+}
+
+/**
+ * What a deploy of generation `key` does to the slots:
+ * - `first`: no slots yet; both start with `key`, the second as an empty stand-by;
+ * - `unchanged`: `key` is live already;
+ * - `return-to-kept`: `key` is the kept generation: it becomes live as it is (no new resources): the
+ *   instant rollback;
+ * - `new-generation`: `key` replaces the kept generation's slot and becomes live; the generation
+ *   that was live is kept in its turn.
+ */
+export type SlotMove = "first" | "unchanged" | "return-to-kept" | "new-generation";
+
+/** Where generation `key` goes, given the slots of the last deploy. Pure: the FleetSlots resource runs it. */
+export function planSlots(previous: SlotState | undefined, key: string): { state: SlotState; move: SlotMove } {
+  if (key.trim() === "") throw invalidValue("planSlots", "the generation key is empty");
+  if (!previous) return { state: { keys: [key, key], live: 0 }, move: "first" };
+  const kept = previous.live === 0 ? 1 : 0;
+  if (previous.keys[previous.live] === key) return { state: previous, move: "unchanged" };
+  if (previous.keys[kept] === key) return { state: { keys: previous.keys, live: kept }, move: "return-to-kept" };
+  const keys: [string, string] = [previous.keys[0], previous.keys[1]];
+  keys[kept] = key;
+  return { state: { keys, live: kept }, move: "new-generation" };
 }

@@ -116,7 +116,7 @@ function weightsOf(s: RolloutSettings, step: TrafficStep) {
 /**
  * Polls the new group until enough instances are InService, Healthy and healthy in its target group,
  * backing off between polls. A group found below its planned capacity (scaled to zero by an earlier
- * rollback) is given it back first, so retrying a failed `up` works.
+ * rollback, or kept by `keepPrevious` and now switched back to) is given it back first.
  */
 async function waitHealthy(
   clients: FleetClients,
@@ -132,10 +132,12 @@ async function waitHealthy(
   });
   const deadline = Date.now() + t.timeoutMs;
   for (let attempt = 0; ; attempt++) {
-    const state = await groupState(clients, s.target, signal);
+    let state = await groupState(clients, s.target, signal);
     if (attempt === 0 && state.desired !== s.capacity.desired) {
       log(`restoring ${s.target.group} to ${s.capacity.desired} instances (it had ${state.desired})`);
       await setCapacity(clients, s.target.group, s.capacity, signal);
+      // Judged on what the group has now, not on the empty group read before.
+      state = await groupState(clients, s.target, signal);
     }
     const verdict = judgeHealth(state.instances, t.minHealthy);
     if (verdict.healthy) {

@@ -3,10 +3,10 @@ import type { ComponentSpec } from "./pulumi-schema";
 import { fieldsOf } from "./walk";
 
 /**
- * `kiln:index:ImmutableFleet` in the package schema. Provisional: the component (constructs/pulumi, issue
- * 10) was not on main when this was written, so its arguments are restated here as they stood on branch
- * i10 (constructs/pulumi/immutable-fleet-args.ts, a TypeScript interface). Once it lands, they should
- * come from one schema of the component's arguments, read by the component and this generator alike.
+ * `kiln:index:ImmutableFleet` in the package schema: the arguments of constructs/pulumi's component
+ * (ImmutableFleetArgs, a TypeScript interface, so restated here with their docs), less `image` (another
+ * language passes the BakedImage's `imageId`). test/pulumi/plugin-construct.test.ts holds these names to
+ * the plugin's FLEET_ARGS, which the typecheck holds to ImmutableFleetArgs.
  */
 const capacity = z.object({
   min: z.number().optional().describe("@default 1"),
@@ -36,7 +36,12 @@ const targetGroup = z.object({
 });
 
 const fleetInputs = z.object({
-  image_id: z.string().optional().describe("The AMI the instances boot from: a `BakedImage`'s `imageId`."),
+  image_id: z
+    .string()
+    .optional()
+    .describe(
+      "The AMI the instances boot from: a `BakedImage`'s `imageId`. Like every launch setting (instance type, security groups, instance profile, user data, key pair, IMDSv2, tags), a change brings up a new generation blue/green.",
+    ),
   instance_type: z.string().describe("EC2 instance type, e.g. `t3.micro`."),
   subnet_ids: z.array(z.string()).describe("Subnets the instances run in."),
   security_group_ids: z
@@ -44,13 +49,18 @@ const fleetInputs = z.object({
     .optional()
     .describe("Security groups of the instances. @default - the VPC's default security group"),
   instance_profile: z.string().optional().describe("IAM instance profile, by name or ARN. @default - none"),
-  user_data: z.string().optional().describe("Script or cloud-init run at first boot, as plain text. @default - none"),
+  user_data: z
+    .string()
+    .optional()
+    .describe("Script or cloud-init run at first boot, as plain text; a change is a new generation. @default - none"),
   key_name: z.string().optional().describe("EC2 key pair name. @default - none"),
   tags: z
     .record(z.string(), z.string())
     .optional()
     .describe("Tags on every resource, propagated to instances and their volumes. @default {}"),
-  capacity: capacity.optional().describe("How many instances the group runs. @default { min: 1, max: 1, desired: 1 }"),
+  capacity: capacity
+    .optional()
+    .describe("How many instances the group runs; updated in place. @default { min: 1, max: 1, desired: 1 }"),
   require_imdsv2: z.boolean().optional().describe("Require IMDSv2 session tokens for instance metadata. @default true"),
   health_check_grace_period: z
     .number()
@@ -87,7 +97,9 @@ const fleetInputs = z.object({
   keep_previous: z
     .boolean()
     .optional()
-    .describe("Keep the previous group, scaled to zero, until the next image replaces it. @default false"),
+    .describe(
+      "Keep the previous generation, scaled to zero, in a second slot: declaring its launch settings again (setting the image back) switches back to it with no new resources. @default false",
+    ),
   region: z.string().optional().describe("Region of the fleet. @default - the `aws:region` configuration"),
 });
 

@@ -35,7 +35,7 @@ describe('data "amazon-ami"', () => {
   it("finds the newest matching AMI with most_recent and returns Packer's attributes", async () => {
     const ami = await lookupAmazonAmi({
       ...access(),
-      filters: { name: "ubuntu/images/*" },
+      filters: { name: "ubuntu/images/hvm-ssd/*" },
       owners: ["099720109477"],
       most_recent: true,
     });
@@ -51,7 +51,7 @@ describe('data "amazon-ami"', () => {
 
   it("fails on several matches without most_recent, on none, and on a block without owners", async () => {
     await expect(
-      lookupAmazonAmi({ ...access(), filters: { name: "ubuntu/images/*" }, owners: ["099720109477"] }),
+      lookupAmazonAmi({ ...access(), filters: { name: "ubuntu/images/hvm-ssd/*" }, owners: ["099720109477"] }),
     ).rejects.toThrow(/data "amazon-ami" in us-east-1: 2 AMIs match .*set most_recent = true/);
     await expect(lookupAmazonAmi({ ...access(), filters: { name: "centos*" }, owners: ["amazon"] })).rejects.toThrow(
       /no AMI matches/,

@@ -212,7 +212,7 @@ describe("amazon-ebs: a successful build", () => {
   it("fails when a filter matches several AMIs without most_recent, listing them", async () => {
     const e = env();
     const { source_ami: _s, ...config } = ebsConfig(e, {
-      source_ami_filter: { filters: { name: "ubuntu/images/*" }, owners: ["099720109477"] },
+      source_ami_filter: { filters: { name: "ubuntu/images/hvm-ssd/*" }, owners: ["099720109477"] },
     });
     const error = await failure(build({ baseDir: e.work, sources: [{ type: "amazon-ebs", name: "web", config }] }));
     expect(error.message).toContain("2 AMIs match");

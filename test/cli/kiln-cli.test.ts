@@ -181,10 +181,10 @@ build {
 `,
     );
     /** SSH command sessions sshd started while `work` ran. */
-    const sessionsDuring = async (work: () => Promise<{ code: number | null }>) => {
+    const sessionsDuring = async (work: () => Promise<{ code: number | null; stderr: string }>) => {
       const before = sshd.log().length;
       const run = await work();
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       return sshd
         .log()
         .slice(before)

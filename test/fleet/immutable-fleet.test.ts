@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ImmutableFleet, type ImmutableFleetArgs } from "../../constructs/pulumi/immutable-fleet";
-import { generationNames } from "../../provider/fleet/plan";
+import * as slotsRuntime from "../../constructs/pulumi/slots-runtime";
+import { generationKey, generationNamesForKey, launchFingerprint } from "../../provider/fleet/plan";
 
 // The component's resource graph under Pulumi's mocks (the @pulumi/aws provider plugin cannot be had
 // here). The mock monitor's registrations are recorded with their options: parent, dependencies,
@@ -37,6 +38,11 @@ interface MockMonitor {
 }
 
 let registered: Registration[] = [];
+/**
+ * FleetSlots' last state per name, kept across builds within a test: as the engine would, the mock runs
+ * the resource's real `check` with the previous state, so successive builds are successive deploys.
+ */
+let slotMemory = new Map<string, Record<string, unknown>>();
 const LISTENER =
   "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
 const AMI_A = "ami-0aaaaaaaaaaaaaaa1";
@@ -46,7 +52,12 @@ async function mocks(): Promise<void> {
   registered = [];
   await pulumi.runtime.setMocks(
     {
-      newResource(args) {
+      async newResource(args) {
+        if (args.type.endsWith(":FleetSlots")) {
+          const checked = await slotsRuntime.check(slotMemory.get(args.name) ?? {}, args.inputs as never);
+          slotMemory.set(args.name, checked.inputs as Record<string, unknown>);
+          return { id: `${args.name}-slots`, state: checked.inputs as Record<string, unknown> };
+        }
         const state: Record<string, unknown> = { ...args.inputs, arn: `arn:mock:${args.type}:${args.name}` };
         // What the provider computes: a name from the prefix, the template's version, a baked AMI.
         if (args.inputs.namePrefix) state.name = `${args.inputs.namePrefix}20261130`;
@@ -80,7 +91,14 @@ async function mocks(): Promise<void> {
     });
 }
 
-beforeEach(mocks);
+beforeEach(async () => {
+  slotMemory = new Map();
+  await mocks();
+});
+
+/** The generation key of `base()`'s launch settings on `imageId`. */
+const defaultKey = (imageId: string) =>
+  generationKey(launchFingerprint({ imageId, instanceType: "t3.micro", requireImdsv2: true, tags: {} }));
 
 const resolved = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 const base = (extra: Partial<ImmutableFleetArgs> = {}): ImmutableFleetArgs => ({
@@ -114,6 +132,7 @@ const T = {
   lb: "aws:lb/loadBalancer:LoadBalancer",
   listener: "aws:lb/listener:Listener",
   rollout: "pulumi-nodejs:dynamic/kiln:FleetRollout",
+  slots: "pulumi-nodejs:dynamic/kiln:FleetSlots",
 };
 
 describe("ImmutableFleet resource graph", () => {
@@ -124,7 +143,8 @@ describe("ImmutableFleet resource graph", () => {
     );
     const component = one(T.component);
     for (const type of [T.lb, T.listener, T.lt, T.tg, T.asg, T.rollout]) expect(one(type).parent).toBe(component.urn);
-    const names = generationNames("web", AMI_A);
+    // Named from a hash of every launch setting, not of the image alone.
+    const names = generationNamesForKey("web", defaultKey(AMI_A));
     expect(one(T.lt).inputs).toMatchObject({
       namePrefix: `${names.launchTemplate}-`,
       imageId: AMI_A,
@@ -187,15 +207,18 @@ describe("ImmutableFleet resource graph", () => {
 
   it("tags every resource and propagates them to instances and volumes", async () => {
     const { one } = await build("web", base({ tags: { team: "edge" }, loadBalancer: { vpcId: "vpc-1" } }));
-    const tags = { team: "edge", "kiln:fleet": "web", "kiln:image": AMI_A };
+    const tags = { team: "edge", "kiln:fleet": "web" };
+    const instanceTags = { ...tags, "kiln:image": AMI_A };
     expect(one(T.lt).inputs.tagSpecifications).toEqual([
-      { resourceType: "instance", tags },
-      { resourceType: "volume", tags },
+      { resourceType: "instance", tags: instanceTags },
+      { resourceType: "volume", tags: instanceTags },
     ]);
     expect(one(T.asg).inputs.tags).toEqual(
-      Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+      Object.entries(instanceTags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
     );
-    for (const type of [T.lt, T.tg, T.lb]) expect(one(type).inputs.tags).toEqual(tags);
+    expect(one(T.lt).inputs.tags).toEqual(instanceTags);
+    // Load balancer and target groups outlive no image: they carry no image tag.
+    for (const type of [T.tg, T.lb]) expect(one(type).inputs.tags).toEqual(tags);
   });
 
   it("passes user data encoded, the instance profile by name or ARN, key pair and security groups", async () => {
@@ -239,12 +262,139 @@ describe("ImmutableFleet resource graph", () => {
     expect(rollout).not.toHaveProperty("listenerArn");
   });
 
-  it("keepPrevious retains each generation in AWS for the rollout to retire", async () => {
-    const { one } = await build("web", base({ keepPrevious: true, loadBalancer: { vpcId: "vpc-1" } }));
-    for (const type of [T.lt, T.tg, T.asg]) expect(one(type).retainOnDelete).toBe(true);
-    expect(one(T.listener).retainOnDelete).toBe(false);
-    expect(one(T.rollout).inputs.rollout.keepPrevious).toBe(true);
-    expect(one(T.rollout).inputs.launchTemplateId).toBe("web-id");
+  it("any launch setting change renames the generation (replaced, new first) as an image change does; capacity, subnets and target group settings do not", async () => {
+    const prefixes = async (name: string, extra: Partial<ImmutableFleetArgs>) => {
+      const { one } = await build(name, base({ listenerArn: LISTENER, vpcId: "vpc-1", ...extra }));
+      return [T.lt, T.tg, T.asg].map((type) => String(one(type).inputs.namePrefix).replace(name, "fleet"));
+    };
+    const v1 = { userData: "#!/bin/sh\necho v1\n", capacity: { min: 2 } };
+    const before = await prefixes("web", v1);
+    const image = await prefixes("web1", { ...v1, imageId: AMI_B });
+    for (const [i, prefix] of image.entries()) expect(prefix).not.toBe(before[i]);
+    const changes: Partial<ImmutableFleetArgs>[] = [
+      { userData: "#!/bin/sh\necho v2\n" },
+      { instanceType: "t3.small" },
+      { securityGroupIds: ["sg-2"] },
+      { instanceProfile: "web-profile" },
+      { keyName: "ops" },
+      { requireImdsv2: false },
+      { tags: { team: "core" } },
+    ];
+    for (const [n, change] of changes.entries()) {
+      const after = await prefixes(`web${n + 2}`, { ...v1, ...change });
+      for (const [i, prefix] of after.entries()) expect(prefix, JSON.stringify(change)).not.toBe(before[i]);
+    }
+    const kept: Partial<ImmutableFleetArgs>[] = [
+      { capacity: { min: 3, max: 6 } },
+      { subnetIds: ["subnet-c"] },
+      { targetGroup: { healthCheckPath: "/health" } },
+      { healthCheckGracePeriod: 120 },
+    ];
+    for (const [n, change] of kept.entries()) {
+      expect(await prefixes(`api${n}`, { ...v1, ...change }), JSON.stringify(change)).toEqual(
+        before.map((p) => p.replace(/^web/, "api")),
+      );
+    }
+    // The key is what names the generation, known and not secret even when the user data is.
+    const secret = await build("sec", base({ userData: pulumi.secret("#!/bin/sh\necho v1\n") }));
+    const key = generationKey(
+      launchFingerprint({
+        imageId: AMI_A,
+        instanceType: "t3.micro",
+        userData: "#!/bin/sh\necho v1\n",
+        requireImdsv2: true,
+        tags: {},
+      }),
+    );
+    expect(await resolved(secret.fleet.generationKey)).toBe(key);
+    expect(secret.one(T.lt).inputs.namePrefix).toBe(`${generationNamesForKey("sec", key).launchTemplate}-`);
+  });
+
+  it("keepPrevious: two slots; a new image replaces the kept slot; setting it back switches to the kept group with nothing new", async () => {
+    const args = (imageId: string) =>
+      base({ imageId, keepPrevious: true, loadBalancer: { vpcId: "vpc-1" }, capacity: { min: 2 } });
+    const deploy = async (imageId: string) => {
+      await mocks();
+      const { one, fleet } = await build("web", args(imageId));
+      const slot = (i: 0 | 1) => {
+        const resource = (type: string) => {
+          const r = registered.find((x) => x.type === type && x.name === (i === 0 ? "web" : "web-b"));
+          if (!r) throw new Error(`no ${type} in slot ${i}`);
+          return r;
+        };
+        return { lt: resource(T.lt), tg: resource(T.tg), asg: resource(T.asg) };
+      };
+      return { one, fleet, slots: [slot(0), slot(1)] as const, rollout: one(T.rollout) };
+    };
+    const key = defaultKey;
+    const prefixOf = (k: string) => `${generationNamesForKey("web", k).group}-`;
+
+    // First deploy: slot 0 live at capacity, slot 1 an empty stand-by on the same settings.
+    const first = await deploy(AMI_A);
+    const [s0, s1] = first.slots;
+    expect(first.one(T.slots).inputs).toMatchObject({ fleet: "web", key: key(AMI_A) });
+    expect(s0.asg.inputs).toMatchObject({ namePrefix: prefixOf(key(AMI_A)), minSize: 2, desiredCapacity: 2 });
+    expect(s1.asg.inputs).toMatchObject({ namePrefix: prefixOf(key(AMI_A)), minSize: 0, desiredCapacity: 0 });
+    expect(first.rollout.inputs.rollout.target.group).toBe(`${prefixOf(key(AMI_A))}20261130`);
+    for (const r of [s0.lt, s0.tg, s0.asg, s1.lt, s1.tg, s1.asg]) expect(r.retainOnDelete).toBe(false);
+    for (const r of [s0.lt, s1.lt]) expect(r.ignoreChanges).toEqual(expect.arrayContaining(["imageId", "userData"]));
+    for (const r of [s0.asg, s1.asg]) expect(r.ignoreChanges).toEqual(expect.arrayContaining(["desiredCapacity"]));
+    expect(first.rollout.dependencies).toEqual(expect.arrayContaining([s0.asg.urn, s1.asg.urn]));
+
+    // Image B: it goes into slot 1 (renamed: replaced), slot 0 is untouched and kept.
+    const second = await deploy(AMI_B);
+    expect(second.slots[0].asg.inputs.namePrefix).toBe(prefixOf(key(AMI_A)));
+    expect(second.slots[1].asg.inputs.namePrefix).toBe(prefixOf(key(AMI_B)));
+    expect(second.slots[1].asg.inputs.desiredCapacity).toBe(2);
+    expect(second.rollout.inputs.rollout.target.group).toBe(`${prefixOf(key(AMI_B))}20261130`);
+    expect(await resolved(second.fleet.slots?.move as pulumi.Output<string>)).toBe("new-generation");
+
+    // Back to A: both slots keep their names (nothing replaced); the rollout targets slot 0's group again.
+    const third = await deploy(AMI_A);
+    expect(third.slots.map((s) => s.asg.inputs.namePrefix)).toEqual([prefixOf(key(AMI_A)), prefixOf(key(AMI_B))]);
+    expect(third.slots.map((s) => s.lt.inputs.namePrefix)).toEqual(second.slots.map((s) => s.lt.inputs.namePrefix));
+    expect(third.slots.map((s) => s.tg.inputs.namePrefix)).toEqual(second.slots.map((s) => s.tg.inputs.namePrefix));
+    expect(third.rollout.inputs.rollout.target.group).toBe(`${prefixOf(key(AMI_A))}20261130`);
+    expect(third.rollout.inputs.rollout.target.targetGroupArn).toBe(`arn:mock:${T.tg}:web`);
+    expect(await resolved(third.fleet.slots?.move as pulumi.Output<string>)).toBe("return-to-kept");
+
+    // Forward to B again: as instant; a new image C then replaces the kept slot 0.
+    expect((await deploy(AMI_B)).rollout.inputs.rollout.target.targetGroupArn).toBe(`arn:mock:${T.tg}:web-b`);
+    const c = "ami-0ccccccccccccccc3";
+    const fifth = await deploy(c);
+    expect(fifth.slots.map((s) => s.asg.inputs.namePrefix)).toEqual([prefixOf(key(c)), prefixOf(key(AMI_B))]);
+  });
+
+  it("keepPrevious off → on keeps slot 0 as the one generation was (nothing replaced) and adds an empty slot", async () => {
+    const single = await build("web", base({ loadBalancer: { vpcId: "vpc-1" } }));
+    const before = [T.lt, T.tg, T.asg].map((type) => single.one(type).inputs);
+    await mocks();
+    const slotted = await build("web", base({ loadBalancer: { vpcId: "vpc-1" }, keepPrevious: true }));
+    expect([T.lt, T.tg, T.asg].map((type) => slotted.one(type).inputs)).toEqual(before);
+    expect(registered.find((r) => r.type === T.asg && r.name === "web-b")?.inputs.desiredCapacity).toBe(0);
+    expect(slotted.one(T.rollout).inputs.rollout.target).toEqual(single.one(T.rollout).inputs.rollout.target);
+  });
+
+  it("keepPrevious on → off with slot 1 live: the one generation is declared anew from the live settings and the second slot goes", async () => {
+    const slotted = (imageId: string) => base({ imageId, keepPrevious: true, loadBalancer: { vpcId: "vpc-1" } });
+    await build("web", slotted(AMI_A));
+    await mocks();
+    await build("web", slotted(AMI_B));
+    const slotGroup = registered.find((r) => r.type === T.asg && r.name === "web-b")?.inputs.namePrefix;
+    await mocks();
+    const single = await build("web", base({ imageId: AMI_B, loadBalancer: { vpcId: "vpc-1" } }));
+    // `web` held A (slot 0): renamed for B, so replaced new-first, and the rollout cuts over to it from slot 1.
+    expect(single.one(T.asg).inputs.namePrefix).toBe(slotGroup);
+    expect(single.one(T.rollout).inputs.rollout).toMatchObject({
+      keepPrevious: false,
+      target: { group: `${slotGroup}20261130`, targetGroupArn: `arn:mock:${T.tg}:web` },
+    });
+    // Not declared any more, so the engine deletes slot 1 and the slots at the end of the update.
+    expect(registered.filter((r) => r.name === "web-b" || r.type === T.slots)).toEqual([]);
+    for (const type of [T.lt, T.tg, T.asg]) {
+      expect(single.one(type).retainOnDelete).toBe(false);
+      expect(single.one(type).ignoreChanges).toEqual([]);
+    }
   });
 
   it("boots from a BakedImage's imageId", async () => {

@@ -7,9 +7,13 @@ import {
   healthThresholds,
   type InstanceHealth,
   judgeHealth,
+  type LaunchSpec,
+  launchFingerprint,
+  planSlots,
   pollDelay,
   retirement,
   rollbackPlan,
+  type SlotState,
   weightSchedule,
 } from "../../provider/fleet/plan";
 
@@ -212,5 +216,78 @@ describe("retirement and rollbackPlan", () => {
     [1, false, { restoreListener: false, scaleNewToZero: true }],
   ])("after %i steps with previous=%s", (stepsApplied, hasPrevious, plan) => {
     expect(rollbackPlan({ stepsApplied, hasPrevious })).toEqual(plan);
+  });
+});
+
+describe("launchFingerprint", () => {
+  const spec: LaunchSpec = {
+    imageId: "ami-1",
+    instanceType: "t3.micro",
+    userData: "#!/bin/sh\necho v1\n",
+    securityGroupIds: ["sg-2", "sg-1"],
+    instanceProfile: "web",
+    keyName: "ops",
+    requireImdsv2: true,
+    tags: { team: "edge", app: "web" },
+  };
+  const key = (s: LaunchSpec) => generationKey(launchFingerprint(s));
+
+  it.each<[string, Partial<LaunchSpec>]>([
+    ["image", { imageId: "ami-2" }],
+    ["instance type", { instanceType: "t3.small" }],
+    ["user data", { userData: "#!/bin/sh\necho v2\n" }],
+    ["user data removed", { userData: undefined }],
+    ["security groups", { securityGroupIds: ["sg-1"] }],
+    ["instance profile", { instanceProfile: "arn:aws:iam::1:instance-profile/web" }],
+    ["key pair", { keyName: undefined }],
+    ["IMDSv2", { requireImdsv2: false }],
+    ["instance tags", { tags: { team: "core", app: "web" } }],
+  ])("a new %s is a new generation", (_what, change) => {
+    expect(key({ ...spec, ...change })).not.toBe(key(spec));
+  });
+
+  it("ignores the order of security groups and tags", () => {
+    const reordered = { ...spec, securityGroupIds: ["sg-1", "sg-2"], tags: { app: "web", team: "edge" } };
+    expect(key(reordered)).toBe(key(spec));
+    expect(key({ ...spec, tags: {} })).toBe(key({ ...spec, tags: undefined }));
+  });
+});
+
+describe("planSlots", () => {
+  const slots = (a: string, b: string, live: 0 | 1): SlotState => ({ keys: [a, b], live });
+
+  it.each<[string, SlotState | undefined, string, SlotState, string]>([
+    ["first deploy", undefined, "a", slots("a", "a", 0), "first"],
+    ["same generation", slots("a", "b", 1), "b", slots("a", "b", 1), "unchanged"],
+    ["back to the kept one", slots("a", "b", 1), "a", slots("a", "b", 0), "return-to-kept"],
+    ["forward again", slots("a", "b", 0), "b", slots("a", "b", 1), "return-to-kept"],
+    ["a new one replaces the kept slot", slots("a", "b", 1), "c", slots("c", "b", 0), "new-generation"],
+    ["after the first deploy", slots("a", "a", 0), "b", slots("a", "b", 1), "new-generation"],
+  ])("%s", (_what, previous, key, state, move) => {
+    expect(planSlots(previous, key)).toEqual({ state, move });
+  });
+
+  it("rejects an empty key", () => {
+    expect(() => planSlots(undefined, "")).toThrow(/key is empty/);
+  });
+
+  it("always makes the declared key live, keeps what was live, and creates nothing to switch back", () => {
+    const key = fc.constantFrom("a", "b", "c", "d");
+    fc.assert(
+      fc.property(key, fc.array(key, { maxLength: 20 }), (first, deploys) => {
+        let state = planSlots(undefined, first).state;
+        for (const k of deploys) {
+          const before = state;
+          const { state: after, move } = planSlots(before, k);
+          expect(after.keys[after.live]).toBe(k);
+          // What was live stays, in the other slot unless it is the same generation.
+          expect(after.keys).toContain(before.keys[before.live]);
+          // Only a new generation changes a slot's key, and only the one that was not live.
+          const changed = [0, 1].filter((i) => after.keys[i] !== before.keys[i]);
+          expect(changed).toEqual(move === "new-generation" ? [1 - before.live] : []);
+          state = after;
+        }
+      }),
+    );
   });
 });

@@ -3,8 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { SetInstanceHealthCommand } from "@aws-sdk/client-auto-scaling";
+import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FleetSlots } from "../../constructs/pulumi/fleet-slots";
 import { FleetRollout } from "../../constructs/pulumi/rollout-resource";
 import type { RolloutInput } from "../../provider/fleet/input";
 import { type CountingProxy, startCountingProxy } from "../fixtures/counting-proxy";
@@ -55,37 +57,71 @@ const program = async () => {
 
 const up = (signal?: AbortSignal) => stack.up({ onOutput: (t) => display.push(t), signal });
 
+// keepPrevious as the component wires it: FleetSlots places the declared generation key, and the
+// rollout targets the group of the live slot (groups made in moto by the test, one per key).
+let slotStack: Stack;
+let slotFleet: MotoFleet;
+let slotDeclared: { key: string; groups: Record<string, { group: string; targetGroupArn: string }> };
+const slotsProgram = async () => {
+  const slots = new FleetSlots("web", { fleet: "web", key: slotDeclared.key });
+  const { groups } = slotDeclared;
+  const target = pulumi
+    .all([slots.keys, slots.live])
+    .apply(([keys, live]) => groups[keys[live]] as { group: string; targetGroupArn: string });
+  const input = {
+    fleet: "web",
+    region: REGION,
+    endpoint: proxy.endpoint,
+    capacity: { min: 2, max: 2, desired: 2 },
+    listenerArn: slotFleet.listenerArn,
+    keepPrevious: true,
+    health: { timeout: "3s", pollInterval: "100ms", maxPollInterval: "300ms" },
+    target,
+  };
+  const rollout = new FleetRollout("web", { rollout: input });
+  return { keys: slots.keys, live: slots.live, move: slots.move, group: rollout.live, kept: rollout.kept };
+};
+
 describe.skipIf(reason !== undefined)("FleetRollout under the Pulumi engine", () => {
   beforeAll(async () => {
     moto = await startMoto();
     proxy = await startCountingProxy(moto.endpoint);
     fleet = await motoFleet(moto);
+    slotFleet = await motoFleet(moto, "slots");
     const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
     workDir = mkdtempSync(join(tmpdir(), "kiln-fleet-engine-"));
     mkdirSync(join(workDir, "state"));
     // The dynamic provider host resolves @pulumi/pulumi from its working directory.
     symlinkSync(join(ROOT, "node_modules"), join(workDir, "node_modules"));
     process.env.PATH = PATH;
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "dev", projectName: "kiln-fleet-engine", program },
-      {
-        workDir,
-        projectSettings: { name: "kiln-fleet-engine", runtime: "nodejs", backend: { url: `file://${workDir}/state` } },
-        envVars: {
-          PATH,
-          PULUMI_CONFIG_PASSPHRASE: "kiln-fleet-test",
-          PULUMI_SKIP_UPDATE_CHECK: "true",
-          AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-          // The provider host is plain Node: let it load Kiln's TypeScript as it would load dist/.
-          NODE_OPTIONS: `--require ${join(ROOT, "test/pulumi/ts-require.cjs")}`,
+    const make = (stackName: string, inline: () => Promise<Record<string, unknown>>) =>
+      LocalWorkspace.createOrSelectStack(
+        { stackName, projectName: "kiln-fleet-engine", program: inline },
+        {
+          workDir,
+          projectSettings: {
+            name: "kiln-fleet-engine",
+            runtime: "nodejs",
+            backend: { url: `file://${workDir}/state` },
+          },
+          envVars: {
+            PATH,
+            PULUMI_CONFIG_PASSPHRASE: "kiln-fleet-test",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+            // The provider host is plain Node: let it load Kiln's TypeScript as it would load dist/.
+            NODE_OPTIONS: `--require ${join(ROOT, "test/pulumi/ts-require.cjs")}`,
+          },
         },
-      },
-    );
+      );
+    stack = await make("dev", program);
+    slotStack = await make("slots", slotsProgram);
   }, 120_000);
 
   afterAll(async () => {
     fleet?.destroy();
+    slotFleet?.destroy();
     await proxy?.close();
     await moto?.stop();
     if (workDir && existsSync(workDir)) rmSync(workDir, { recursive: true, force: true });
@@ -152,6 +188,45 @@ describe.skipIf(reason !== undefined)("FleetRollout under the Pulumi engine", ()
     await stack.cancel().catch(() => undefined);
     await stack.destroy({ onOutput: (t) => display.push(t) });
     expect(await fleet.weights()).toEqual({});
+  });
+
+  it("keepPrevious: FleetSlots places each generation; setting the image back switches to the kept group at once", {
+    timeout: 240_000,
+  }, async () => {
+    const a = await slotFleet.generation(SOURCE_AMIS.jammyOld.id);
+    const b = await slotFleet.generation(SOURCE_AMIS.jammyNew.id);
+    const groups = { "0000000a": a, "0000000b": b };
+    const slotUp = () => slotStack.up({ onOutput: (t) => display.push(t) });
+
+    slotDeclared = { key: "0000000a", groups };
+    const first = await slotUp();
+    expect(first.outputs.move?.value).toBe("first");
+    expect(await slotFleet.weights()).toEqual({ [a.targetGroupArn]: 100 });
+
+    slotDeclared = { key: "0000000b", groups };
+    const second = await slotUp();
+    expect(second.outputs.keys?.value).toEqual(["0000000a", "0000000b"]);
+    expect(second.outputs.move?.value).toBe("new-generation");
+    expect(await slotFleet.weights()).toEqual({ [b.targetGroupArn]: 100 });
+    expect(await slotFleet.capacity(a.group)).toMatchObject({ desired: 0, instances: [] });
+
+    // The preview: the slots and the rollout update (the stack is the same); nothing made, replaced or deleted.
+    slotDeclared = { key: "0000000a", groups };
+    const preview = await slotStack.preview();
+    expect(preview.changeSummary).toEqual({ same: 1, update: 2 });
+    proxy.calls.length = 0;
+    const third = await slotUp();
+    expect(third.outputs.move?.value).toBe("return-to-kept");
+    expect(third.outputs.group?.value).toMatchObject({ group: a.group });
+    expect(third.outputs.kept?.value).toMatchObject({ group: b.group });
+    expect(await slotFleet.weights()).toEqual({ [a.targetGroupArn]: 100 });
+    expect((await slotFleet.capacity(a.group)).instances).toHaveLength(2);
+    expect(await slotFleet.capacity(b.group)).toMatchObject({ desired: 0, instances: [] });
+    console.log(`instant rollback under the engine: ${proxy.calls.length} AWS calls: ${proxy.calls.join(", ")}`);
+    expect(proxy.calls).toHaveLength(7);
+
+    await slotStack.destroy({ onOutput: (t) => display.push(t) });
+    expect(await slotFleet.weights()).toEqual({});
   });
 });
 

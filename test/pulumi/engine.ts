@@ -90,6 +90,17 @@ export function projectOnDisk(base: string, name: string, program: string): stri
   return dir;
 }
 
+/**
+ * Fills `modules` (a project's node_modules) with links to this checkout's packages, as an `npm install`
+ * would have installed them (no registry here); `kiln` itself is left to the caller.
+ */
+export function linkCheckoutModules(modules: string): void {
+  mkdirSync(modules, { recursive: true });
+  for (const name of readdirSync(join(ROOT, "node_modules"))) {
+    if (name !== "kiln" && !name.startsWith(".")) symlinkSync(join(ROOT, "node_modules", name), join(modules, name));
+  }
+}
+
 /** Every file under `dir`, as text: a backend's state, locks and history. */
 export function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

@@ -1,10 +1,10 @@
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineEnv, pulumiCli } from "./engine";
+import { engineEnv, linkCheckoutModules, pulumiCli } from "./engine";
 
 // A newcomer's project: the package as `npm pack` makes it, unpacked into node_modules/kiln as `npm
 // install kiln-0.1.0.tgz` would (its dependencies linked from this checkout: no registry here), with the
@@ -52,11 +52,9 @@ beforeAll(() => {
     .split("\n")
     .pop() as string;
   const modules = join(project, "node_modules");
-  mkdirSync(join(modules, "kiln"), { recursive: true });
+  linkCheckoutModules(modules);
+  mkdirSync(join(modules, "kiln"));
   execFileSync("tar", ["-xzf", join(project, tarball), "-C", join(modules, "kiln"), "--strip-components=1"]);
-  for (const name of readdirSync(join(ROOT, "node_modules"))) {
-    if (name !== "kiln" && !name.startsWith(".")) symlinkSync(join(ROOT, "node_modules", name), join(modules, name));
-  }
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "newcomer", main: "index.ts" }));
   writeFileSync(join(project, "index.ts"), PROGRAM);
 });

@@ -1,7 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { MOTO_CREDENTIALS, SOURCE_AMIS } from "../fixtures/moto";
@@ -111,7 +110,7 @@ export function missing(...tools: readonly ("pulumi-language-yaml" | "pulumi-lan
 }
 
 /** kiln-gen-sdk, built by setup (scripts/gen-sdk): Pulumi's SDK generators on schema.json. */
-export const GEN_SDK = process.env.KILN_GEN_SDK ?? join(homedir(), ".cache/kiln-gen-sdk/kiln-gen-sdk");
+export const GEN_SDK = process.env.KILN_GEN_SDK ?? "";
 
 /**
  * Installs the generated Python SDK into `target` (with its package metadata, which the SDK reads its
@@ -124,8 +123,12 @@ export async function installPythonSdk(sdk: string, target: string): Promise<str
 }
 
 /** Generates Kiln's SDK for `language` from the committed schema.json into `out`. */
-export async function generateSdk(language: "python" | "go" | "nodejs", out: string): Promise<string> {
-  await run(GEN_SDK, [join(ROOT, "schema.json"), language, out]);
+export async function generateSdk(
+  language: "python" | "go" | "nodejs" | "dotnet",
+  out: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  await run(GEN_SDK, [join(ROOT, "schema.json"), language, out], { env });
   return out;
 }
 

@@ -16,7 +16,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("pulumi-resource-kiln installed from its tarball", () => {
   it("`pulumi plugin install resource kiln VERSION --file` takes it; it serves the committed schema", {
-    timeout: 6 * MINUTES,
+    // The tarball carries @pulumi/aws (for the fleet component): minutes on a loaded machine.
+    timeout: 12 * MINUTES,
   }, async () => {
     const tarball = join(work, "pulumi-resource-kiln.tgz");
     await run("bash", [join(ROOT, "scripts/pack-plugin.sh"), tarball], { maxBuffer: 16 * 1024 * 1024 });

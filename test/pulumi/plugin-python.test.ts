@@ -78,6 +78,11 @@ describe.skipIf(missing("pulumi-language-python", "kiln-gen-sdk"))("pulumi-resou
     expect(await pulumi(dir, e.work, ["stack", "output", "manifest"], python)).toContain("[secret]");
     expect(await pulumi(dir, e.work, ["stack", "export"], python)).not.toContain(TOKEN);
 
+    // Unchanged: nothing to do (`--show-sames`, or `--json` lists only the stack).
+    const unchanged = await pulumi(dir, e.work, ["preview", "--json", "--show-sames"], python);
+    expect(plannedSteps(unchanged).filter((s) => s.name === "web")).toEqual([
+      { op: "same", name: "web", type: "kiln:index:BakedImage" },
+    ]);
     writeFileSync(join(dir, "setup.sh"), 'echo "installing nginx too"\n');
     const steps = plannedSteps(await pulumi(dir, e.work, ["preview", "--json"], python)).filter(
       (s) => s.name === "web",

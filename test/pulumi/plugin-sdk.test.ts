@@ -1,16 +1,18 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateSdk, installPythonSdk, missing, PYTHON_VENV } from "./plugin-harness";
+import { generateSdk, installPythonSdk, missing, PYTHON_VENV, ROOT } from "./plugin-harness";
 
 // The SDKs generated from the committed schema.json compile: Python with the `pulumi` package from PyPI,
-// Go against github.com/pulumi/pulumi/sdk/v3 from the Go module proxy (cached per machine after the first run).
+// Go against github.com/pulumi/pulumi/sdk/v3 from the Go module proxy (cached per machine after the first run);
+// .NET generated offline, and built where a `dotnet` SDK is on PATH (not on this machine).
 const run = promisify(execFile);
 const MINUTES = 60_000;
 const GO_SDK_VERSION = "v3.206.0";
+const dotnet = (process.env.PATH ?? "").split(delimiter).some((dir) => existsSync(join(dir, "dotnet")));
 const work = mkdtempSync(join(tmpdir(), "kiln-sdk-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -43,4 +45,29 @@ describe.skipIf(missing("kiln-gen-sdk"))("SDKs generated from schema.json", () =
     const { stdout } = await run("go", ["list", "./..."], { cwd: out, env });
     expect(stdout).toContain("github.com/kiln-iac/kiln/sdk/go/kiln");
   });
+
+  it(".NET: generated offline (HTTP(S) to a dead proxy), a project with the resource, the component, icon and version", {
+    timeout: MINUTES,
+  }, async () => {
+    // Any request the generator made (Pulumi's logo on GitHub, by default) would fail through this proxy.
+    const offline = { ...process.env, HTTP_PROXY: "http://127.0.0.1:9", HTTPS_PROXY: "http://127.0.0.1:9" };
+    const out = await generateSdk("dotnet", join(work, "dotnet"), offline);
+    const read = (file: string) => readFileSync(join(out, file), "utf8");
+    expect(read("Kiln.Kiln.csproj")).toContain("<PackageIcon>logo.png</PackageIcon>");
+    expect(read("BakedImage.cs")).toContain("public partial class BakedImage : global::Pulumi.CustomResource");
+    expect(read("ImmutableFleet.cs")).toMatch(/base\("kiln:index:ImmutableFleet", .*remote: true\)/);
+    expect(readFileSync(join(out, "logo.png")).subarray(1, 4).toString()).toBe("PNG");
+    const schema = JSON.parse(readFileSync(join(ROOT, "schema.json"), "utf8")) as { version: string };
+    expect(read("version.txt").trim()).toBe(schema.version);
+  });
+
+  it.skipIf(!dotnet)(
+    ".NET: the project builds (needs a dotnet SDK on PATH and NuGet)",
+    { timeout: 10 * MINUTES },
+    async () => {
+      const out = await generateSdk("dotnet", join(work, "dotnet-build"));
+      const { stdout } = await run("dotnet", ["build", out], { maxBuffer: 16 * 1024 * 1024 });
+      expect(stdout).toMatch(/Build succeeded/);
+    },
+  );
 });

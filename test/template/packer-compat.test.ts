@@ -123,6 +123,11 @@ describe.skipIf(!existsSync(PACKER))("agreement with Packer 1.6.6", () => {
       false,
     ],
     [
+      "a variable defaulting to null",
+      'variable "v" {\n  type    = string\n  default = null\n}\nsource "null" "x" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.x"]\n}\n',
+      true,
+    ],
+    [
       "an unknown source",
       'source "null" "x" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.y"]\n}\n',
       false,

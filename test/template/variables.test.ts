@@ -196,15 +196,19 @@ variable "u" {}`;
 
 describe("variable errors", () => {
   it("names every variable left without a value", async () => {
-    const problems = await problemsOf(
-      loadHcl(template(`variable "a" {}\nvariable "b" {\n  default = null\n}`, ["a", "b"])),
-    );
+    const problems = await problemsOf(loadHcl(template(`variable "a" {}\nvariable "b" {}`, ["a", "b"])));
     expect(problems.map(formatProblem)).toEqual([
       expect.stringMatching(
         /main\.pkr\.hcl:1:1: variable "a": unset variable "a": it has no default; give it a value with -var a=…, a var file, or PKR_VAR_a$/,
       ),
       expect.stringMatching(/main\.pkr\.hcl:2:1: variable "b": unset variable "b"/),
     ]);
+  });
+
+  it("takes `default = null` as a value, as packer 1.6.6 does: what it sets stays unset", async () => {
+    const decl = `variable "host" {\n  type    = string\n  default = null\n}`;
+    expect(await values(decl, ["host"])).toEqual({});
+    expect(await values(decl, ["host"], { vars: { host: "10.0.0.5" } })).toEqual({ host: "10.0.0.5" });
   });
 
   it("rejects values for undeclared variables from -var and var files", async () => {

@@ -1,7 +1,10 @@
 #!/bin/sh
 set -eu
 export DEBIAN_FRONTEND=noninteractive
-sudo apt-get update -q
-sudo apt-get install -y -q nginx
+if [ -n "${PACKAGES}" ]; then
+  sudo apt-get update -q
+  # shellcheck disable=SC2086 # a space-separated list of package names
+  sudo apt-get install -y -q ${PACKAGES}
+fi
 # API_TOKEN is a sensitive variable: Kiln prints <sensitive> wherever it would appear.
 echo "configured with token ${API_TOKEN}"

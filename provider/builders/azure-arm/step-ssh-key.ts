@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { utils } from "ssh2";
+import { temporaryKeyPair } from "../../communicator/temporary-key";
 import { invalidValue } from "../../engine/errors";
 import type { AzureTypedStep } from "./state";
 
@@ -22,11 +23,7 @@ export const sshKeyStep: AzureTypedStep = {
       return;
     }
     const type = config.temporary_key_pair_type ?? "ed25519";
-    const pair =
-      type === "rsa"
-        ? utils.generateKeyPairSync("rsa", { bits: 3072, comment: ctx.buildId })
-        : utils.generateKeyPairSync("ed25519", { comment: ctx.buildId });
-    state.sshKey = { privateKey: pair.private, publicKey: pair.public };
+    state.sshKey = temporaryKeyPair(type, ctx.buildId);
     ctx.reporter.info(`temporary ${type} SSH key for the VM's admin user`);
   },
   async cleanup({ state }) {

@@ -15,6 +15,7 @@ import {
 import { Interrupter, interruptible } from "../interrupt";
 import { bakedImageOperations } from "../operations";
 import { providerInputs } from "../program";
+import { constructFleet } from "./fleet";
 import { reveal, rewrap, secret, secretValues } from "./wire";
 
 export const BAKED_IMAGE = "kiln:index:BakedImage";
@@ -106,15 +107,14 @@ export function kilnProvider(options: KilnProviderOptions): provider.Provider {
       await operations(urn).remove(reveal(props) as BakedImageOutputs);
     },
 
-    // ImmutableFleet (issue 10) is declared in schema.json from the arguments planned for it; its
-    // ComponentResource had not landed when this plugin was written, so there is nothing to build yet.
-    async construct(name, type) {
-      throw new KilnError(
-        "UNKNOWN_RESOURCE_TYPE",
-        type === IMMUTABLE_FLEET
-          ? `${type} '${name}': this version of pulumi-resource-kiln does not build the ImmutableFleet component yet`
-          : `pulumi-resource-kiln has no component ${type}`,
-      );
+    // The component is the TypeScript ImmutableFleet itself, its children registered by this process.
+    async construct(name, type, inputs, options) {
+      if (type !== IMMUTABLE_FLEET)
+        throw new KilnError(
+          "UNKNOWN_RESOURCE_TYPE",
+          `pulumi-resource-kiln has no component ${type} (it has ${IMMUTABLE_FLEET})`,
+        );
+      return constructFleet(name, inputs, options);
     },
 
     async cancel() {

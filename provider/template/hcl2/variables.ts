@@ -167,7 +167,9 @@ export async function inputVariables(
       (decl.default !== undefined
         ? { value: decl.default, where: decl.defaultWhere, field: `${decl.field}.default` }
         : undefined);
-    if (!chosen || chosen.value === null) {
+    // `default = null` (or `x = null` in a var file) is a value, null, as in packer 1.6.6: attributes set
+    // from it stay unset. Only a variable given no value at all is an error.
+    if (!chosen) {
       if ((decl.broken && !assigned.has(decl.name)) || badValue.has(decl.name)) continue;
       problems.add(
         decl.field,
