@@ -7,6 +7,17 @@
  */
 import * as nodeModule from "node:module";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+// WebAssembly (tree-sitter's HCL parser) stays on V8's baseline compiler: by default the optimizing
+// tier recompiles the whole parser in the background for a parse that is over long before that pays
+// off, which cost ~25 MiB of peak memory and CPU on every start. `gc` lets file transfers free their dead
+// buffers as they go (util/transfer-garbage.ts). Set before any module is compiled, so the compile cache
+// sees the same flags in every run.
+setFlagsFromString("--liftoff-only");
+setFlagsFromString("--expose-gc");
+(globalThis as { gc?: unknown }).gc ??= runInNewContext("gc");
 
 const cacheable = nodeModule as { enableCompileCache?: (dir?: string) => unknown };
 cacheable.enableCompileCache?.();

@@ -1,15 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Client, FileEntryWithStats, SFTPWrapper, Stats } from "ssh2";
+import type { Client, FileEntryWithStats, SFTPWrapper, Stats, TransferOptions } from "ssh2";
 import { abortReason } from "../engine/abort";
 import { internalError, pathInvalid } from "../engine/errors";
+import { transferGarbageCollector } from "../util/transfer-garbage";
 import { type TreeEntry, walkLocalTree } from "./local-tree";
 
 /**
- * Pipelining for fastPut/fastGet. OpenSSH accepts 255 KiB per request (limits@openssh.com); fewer,
- * larger requests cost less JavaScript per byte than ssh2's default 64 × 32 KiB. Tuned on a 50 MB file.
+ * Pipelining for fastPut/fastGet: 1 MiB in flight, half of OpenSSH's 2 MiB channel window, so requests
+ * do not wait in ssh2's queue (32 × 255 KiB did: 8 MiB of copies held for the window). Tuned on a 50 MB
+ * file for peak memory at the same time (`make bench`).
  */
-export const TRANSFER_TUNING = { concurrency: 32, chunkSize: 255 * 1024 } as const;
+export const TRANSFER_TUNING = { concurrency: 16, chunkSize: 64 * 1024 } as const;
 /** Files transferred at once by uploadDir/downloadDir: many small files are latency-bound. */
 const FILES_IN_PARALLEL = 16;
 /** Buffers are written in these slices, all in flight at once. */
@@ -168,7 +170,7 @@ export class SftpSession {
     await this.#create(remote, mode ?? stats.mode & 0o7777);
     if (stats.size === 0) return;
     await this.call((cb) =>
-      this.sftp.fastPut(local, remote, { ...TRANSFER_TUNING, fileSize: stats.size }, (error) => cb(error, undefined)),
+      this.sftp.fastPut(local, remote, transferOptions(stats.size), (error) => cb(error, undefined)),
     );
   }
 
@@ -211,7 +213,7 @@ export class SftpSession {
     await fs.promises.mkdir(path.dirname(local), { recursive: true });
     try {
       await this.call((cb) =>
-        this.sftp.fastGet(remote, local, { ...TRANSFER_TUNING, fileSize: stats.size }, (error) => cb(error, undefined)),
+        this.sftp.fastGet(remote, local, transferOptions(stats.size), (error) => cb(error, undefined)),
       );
       await fs.promises.chmod(local, stats.mode & 0o7777);
     } catch (error) {
@@ -262,6 +264,12 @@ export class SftpSession {
     await walk(remoteDir, localDir);
     await inParallel(files, FILES_IN_PARALLEL, ([from, to, stats]) => this.getFile(from, to, stats));
   }
+}
+
+/** fastPut/fastGet options for one file of `fileSize` bytes; dead buffers are collected as it goes. */
+function transferOptions(fileSize: number): TransferOptions {
+  const collect = transferGarbageCollector();
+  return { ...TRANSFER_TUNING, fileSize, step: (transferred) => collect(transferred) };
 }
 
 function isDir(mode: number): boolean {

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import {
   DescribeInstancesCommand,
@@ -11,29 +9,18 @@ import { describe, expect, it } from "vitest";
 import { build } from "../../provider/engine/build";
 import { destroyArtifact } from "../../provider/engine/destroy";
 import { loadTemplate } from "../../provider/template";
+import { LIVE_REGION, liveAwsSkipReason } from "../fixtures/live-aws";
 
 // The demo template against a real AWS account: bakes a small Ubuntu AMI (a t3.micro for a few minutes),
 // checks that only the AMI is left, then deletes it. Costs money, so it runs only when asked for with
 // KILN_LIVE_AWS=1 and credentials are present; elsewhere it is skipped and says why.
-const reason = skipReason();
+const reason = liveAwsSkipReason("launches a real EC2 instance");
 if (reason) console.log(`live AWS test skipped: ${reason}`);
-
-function skipReason(): string | undefined {
-  if (process.env.KILN_LIVE_AWS !== "1") return "KILN_LIVE_AWS=1 is not set (this test launches a real EC2 instance)";
-  const env = process.env;
-  const credentials = env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE;
-  if (!credentials && !existsSync(join(homedir(), ".aws", "credentials"))) {
-    return "no AWS credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE or ~/.aws/credentials)";
-  }
-  return undefined;
-}
-
-const REGION = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
 
 describe.skipIf(reason !== undefined)("live: amazon-ebs in a real account", () => {
   it("bakes the example AMI, leaves nothing temporary, and destroy removes it", { timeout: 45 * 60_000 }, async () => {
     const loaded = await loadTemplate(join(__dirname, "../../examples/amazon-ebs"), {
-      vars: { region: REGION, site_dir: "/tmp/kiln-site" },
+      vars: { region: LIVE_REGION, site_dir: "/tmp/kiln-site" },
     });
     let buildId = "";
     const result = await build(loaded.builds, {
@@ -44,9 +31,9 @@ describe.skipIf(reason !== undefined)("live: amazon-ebs in a real account", () =
     });
     try {
       const [artifact] = result.artifacts;
-      expect(artifact?.id).toMatch(new RegExp(`^${REGION}:ami-[0-9a-f]+$`));
+      expect(artifact?.id).toMatch(new RegExp(`^${LIVE_REGION}:ami-[0-9a-f]+$`));
       // Everything temporary is gone already: nothing else carries the build's tag.
-      const ec2 = new EC2Client({ region: REGION });
+      const ec2 = new EC2Client({ region: LIVE_REGION });
       const byBuild = [{ Name: "tag:kiln:build-id", Values: [buildId] }];
       const instances = await ec2.send(new DescribeInstancesCommand({ Filters: byBuild }));
       const running = (instances.Reservations ?? [])

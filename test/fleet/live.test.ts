@@ -1,38 +1,23 @@
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { rollout } from "../../provider/fleet/rollout";
+import { LIVE_REGION, liveAwsSkipReason } from "../fixtures/live-aws";
 import { sdkFleet } from "./moto-fleet";
 
 // One real cutover in an AWS account: a VPC, an internal ALB, two generations of one t3.micro each
 // (Amazon Linux 2023 serving HTTP on port 80 from user data), 50 % then 100 % with a short bake, then
-// everything deleted. Runs only where AWS credentials are present; elsewhere it is skipped and says why.
-const reason = skipReason();
+// everything deleted. Costs money: runs only with KILN_LIVE_AWS=1 and credentials; elsewhere it is skipped
+// and says why.
+const reason = liveAwsSkipReason("starts a load balancer and EC2 instances");
 if (reason) console.log(`live fleet test skipped: ${reason}`);
 
-function skipReason(): string | undefined {
-  const env = process.env;
-  const credentials =
-    env.AWS_ACCESS_KEY_ID ||
-    env.AWS_PROFILE ||
-    env.AWS_WEB_IDENTITY_TOKEN_FILE ||
-    env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-  if (!credentials && !existsSync(join(homedir(), ".aws", "credentials"))) {
-    return "no AWS credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE or ~/.aws/credentials)";
-  }
-  return undefined;
-}
-
-const REGION = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
 const SERVE = "#!/bin/sh\nmkdir -p /srv && cd /srv && echo ok > index.html && nohup python3 -m http.server 80 &\n";
 
 describe.skipIf(reason !== undefined)("live: fleet cutover", () => {
   it(`waits for real target health, steps the listener, leaves nothing${reason ? ` (skipped: ${reason})` : ""}`, {
     timeout: 40 * 60_000,
   }, async () => {
-    const ec2 = new EC2Client({ region: REGION });
+    const ec2 = new EC2Client({ region: LIVE_REGION });
     const images = await ec2.send(
       new DescribeImagesCommand({
         Owners: ["amazon"],
@@ -42,12 +27,12 @@ describe.skipIf(reason !== undefined)("live: fleet cutover", () => {
     const [newest, older] = (images.Images ?? []).sort((a, b) =>
       String(b.CreationDate).localeCompare(String(a.CreationDate)),
     );
-    const fleet = await sdkFleet({ region: REGION }, `kiln-live-${Date.now().toString(36)}`);
+    const fleet = await sdkFleet({ region: LIVE_REGION }, `kiln-live-${Date.now().toString(36)}`);
     try {
       const a = await fleet.generation(older?.ImageId as string, 1, SERVE);
       const base = {
         fleet: "live",
-        region: REGION,
+        region: LIVE_REGION,
         capacity: { min: 1, max: 1, desired: 1 },
         listenerArn: fleet.listenerArn,
       };

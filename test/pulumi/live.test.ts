@@ -1,13 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
+import { LIVE_REGION, liveAwsSkipReason } from "../fixtures/live-aws";
 
 // `pulumi up` and `pulumi destroy` for real, through the Automation API with a local file backend:
 // bakes a small AMI in a real AWS account, then deletes it. Runs only where the `pulumi` CLI and AWS
-// credentials are present; elsewhere it is skipped and says why.
+// credentials are present and KILN_LIVE_AWS=1 asks for it; elsewhere it is skipped and says why.
 const reason = skipReason();
 if (reason) console.log(`live Pulumi test skipped: ${reason}`);
 
@@ -17,20 +18,11 @@ function skipReason(): string | undefined {
   } catch {
     return "the `pulumi` CLI is not on PATH (https://www.pulumi.com/docs/iac/download-install/)";
   }
-  const env = process.env;
-  const credentials =
-    env.AWS_ACCESS_KEY_ID ||
-    env.AWS_PROFILE ||
-    env.AWS_WEB_IDENTITY_TOKEN_FILE ||
-    env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-  if (!credentials && !existsSync(join(homedir(), ".aws", "credentials"))) {
-    return "no AWS credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE or ~/.aws/credentials)";
-  }
-  return undefined;
+  return liveAwsSkipReason("bakes an AMI on a real EC2 instance");
 }
 
 const ROOT = join(__dirname, "../..");
-const REGION = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+const REGION = LIVE_REGION;
 
 describe.skipIf(reason !== undefined)("live: pulumi up / destroy", () => {
   it(`bakes an AMI on up, changes nothing on a second preview, deletes it on destroy${reason ? ` (skipped: ${reason})` : ""}`, {
