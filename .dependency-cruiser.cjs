@@ -1,11 +1,11 @@
 /**
  * `make lint` runs this: no import cycle anywhere (type-only imports count), and layers import downward.
- *   kernel   engine/{errors,abort,events,step,artifact,redact,context}, util/, communicator/types
+ *   kernel   engine/{errors,abort,events,step,typed-step,artifact,redact,context}, util/, communicator/types
  *   plugins  builders/, provisioners/, postprocessors/, datasources/, communicator/ — the kernel, and each other only
  *            through their contracts
  *   spec, template, engine (orchestration), then front ends (pulumi/, cli/, index)
  */
-const KERNEL = "^provider/(engine/(errors|abort|events|step|artifact|redact|context)\\.ts|util/|communicator/types\\.ts)";
+const KERNEL = "^provider/(engine/(errors|abort|events|step|typed-step|artifact|redact|context)\\.ts|util/|communicator/types\\.ts)";
 const PLUGINS = "^provider/(builders|provisioners|postprocessors|datasources|communicator)/";
 const FRONT_ENDS = "^provider/(pulumi|cli|generated)/|^provider/index\\.ts$";
 

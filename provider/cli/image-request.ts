@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../engine/errors";
+import { ConfigError, invalidValue } from "../engine/errors";
 import type { ResolvedArgs } from "../pulumi/inputs";
 import { isPlainObject } from "../pulumi/packer-fields";
 
@@ -27,7 +27,8 @@ const ENV_REF = "kiln:env:";
 
 /** A value read from the environment variable `name` when the image is baked; treated as a secret. */
 export function envRef(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`envRef: ${JSON.stringify(name)} is not a variable name`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw invalidValue("envRef", `${JSON.stringify(name)} is not a variable name`);
   return `${ENV_REF}${name}`;
 }
 

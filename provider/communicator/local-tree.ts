@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathInvalid } from "../engine/errors";
 
 /** One thing a directory upload creates on the target; directories come before what they hold. */
 export interface TreeEntry {
@@ -26,7 +27,7 @@ const STATS_IN_PARALLEL = 64;
  */
 export async function walkLocalTree(localDir: string): Promise<{ mode: number; entries: TreeEntry[] }> {
   const root = await fs.promises.stat(localDir);
-  if (!root.isDirectory()) throw new Error(`${localDir} is not a directory`);
+  if (!root.isDirectory()) throw pathInvalid(`${localDir} is not a directory`, localDir);
   const entries: TreeEntry[] = [];
   const walk = async (local: string, relative: string, seen: ReadonlySet<string>): Promise<void> => {
     const names = (await fs.promises.readdir(local)).sort();

@@ -1,7 +1,7 @@
 import type { Duplex } from "node:stream";
 import { type AnyAuthMethod, type AuthenticationType, Client, type ClientChannel } from "ssh2";
 import { abortReason, childSignal, sleep } from "../engine/abort";
-import { errorMessage } from "../engine/errors";
+import { errorMessage, KilnError } from "../engine/errors";
 import { SshAuthError, SshError, SshTimeoutError } from "./ssh-errors";
 import { endpointLabel, type SshEndpoint, type SshSettings } from "./ssh-settings";
 
@@ -178,7 +178,9 @@ export function openLink(
     signal.addEventListener("abort", onAbort, { once: true });
     client.on("error", onError);
     client.once("ready", () => finish());
-    client.once("close", () => finish(link.lastError ?? new Error("connection closed during the SSH handshake")));
+    client.once("close", () =>
+      finish(link.lastError ?? new KilnError("SSH_CLOSED", "connection closed during the SSH handshake")),
+    );
 
     const methods = authMethods(endpoint);
     try {

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Client, FileEntryWithStats, SFTPWrapper, Stats, TransferOptions } from "ssh2";
 import { abortReason } from "../engine/abort";
+import { internalError, pathInvalid } from "../engine/errors";
 import { transferGarbageCollector } from "../util/transfer-garbage";
 import { type TreeEntry, walkLocalTree } from "./local-tree";
 
@@ -71,7 +72,7 @@ export class SftpSession {
 
   /** Runs one operation under `signal`; the session must not be busy. */
   async use<T>(signal: AbortSignal, work: (session: this) => Promise<T>): Promise<T> {
-    if (this.#busy) throw new Error("SFTP session already in use");
+    if (this.#busy) throw internalError("SFTP session already in use");
     const onAbort = () => this.close();
     this.#busy = true;
     this.#signal = signal;
@@ -145,7 +146,7 @@ export class SftpSession {
   async mkdirs(remote: string, mode = 0o755): Promise<void> {
     const existing = await this.statIfExists(remote);
     if (existing) {
-      if (!isDir(existing.mode)) throw new Error(`${remote} exists and is not a directory`);
+      if (!isDir(existing.mode)) throw pathInvalid(`${remote} exists and is not a directory`, remote);
       return;
     }
     const parent = path.posix.dirname(remote);
@@ -163,7 +164,7 @@ export class SftpSession {
 
   async putFile(local: string, remote: string, mode?: number): Promise<void> {
     const stats = await fs.promises.stat(local);
-    if (!stats.isFile()) throw new Error(`${local} is not a regular file`);
+    if (!stats.isFile()) throw pathInvalid(`${local} is not a regular file`, local);
     // Mode first, content second: a 0600 file is never readable by others, not even half-written.
     // (fastPut's own `mode` option is not used: after an abort it can issue requests that never end.)
     await this.#create(remote, mode ?? stats.mode & 0o7777);
@@ -208,7 +209,7 @@ export class SftpSession {
   /** Downloads one regular file, keeping its mode; a partial local file is removed on failure. */
   async getFile(remote: string, local: string, known?: Stats): Promise<void> {
     const stats = known ?? (await this.stat(remote));
-    if (!isFile(stats.mode)) throw new Error(`${remote} is not a regular file`);
+    if (!isFile(stats.mode)) throw pathInvalid(`${remote} is not a regular file`, remote);
     await fs.promises.mkdir(path.dirname(local), { recursive: true });
     try {
       await this.call((cb) =>
@@ -239,7 +240,7 @@ export class SftpSession {
   /** Copies the contents of `remoteDir` into `localDir`; symlinks to files are followed, to directories not. */
   async getTree(remoteDir: string, localDir: string): Promise<void> {
     const root = await this.stat(remoteDir);
-    if (!isDir(root.mode)) throw new Error(`${remoteDir} is not a directory`);
+    if (!isDir(root.mode)) throw pathInvalid(`${remoteDir} is not a directory`, remoteDir);
     await fs.promises.mkdir(localDir, { recursive: true });
     await fs.promises.chmod(localDir, root.mode & 0o7777);
     const files: [string, string, Stats][] = [];

@@ -13,6 +13,7 @@ import { open } from "node:fs/promises";
 import type { Client, ClientChannel } from "ssh2";
 import { Header, Pax } from "tar";
 import { abortReason } from "../engine/abort";
+import { KilnError } from "../engine/errors";
 import { LineSplitter } from "../util/lines";
 import { shellQuote } from "../util/shell";
 import type { TreeEntry } from "./local-tree";
@@ -80,7 +81,11 @@ export async function tarUpload(
     channel.end();
     const { code, stderr } = await remote.exited;
     if (signal.aborted) throw abortReason(signal);
-    if (code !== 0) throw new Error(`tar on the target failed (exit ${code ?? "unknown"}): ${stderr.trim()}`);
+    if (code !== 0)
+      throw new KilnError(
+        "REMOTE_TAR_FAILED",
+        `tar on the target failed (exit ${code ?? "unknown"}): ${stderr.trim()}`,
+      );
     return true;
   } catch (error) {
     channel.close();
@@ -124,7 +129,12 @@ class TarProcess {
       channel.once("close", () => {
         stdout.flush();
         // No marker came (mkdir failed, the channel was refused): a no-op once settled.
-        fail(new Error(`cannot start tar on the target: ${stderr.trim() || `exit ${code ?? "unknown"}`}`));
+        fail(
+          new KilnError(
+            "REMOTE_TAR_FAILED",
+            `cannot start tar on the target: ${stderr.trim() || `exit ${code ?? "unknown"}`}`,
+          ),
+        );
         resolve({ code, stderr });
       });
     });
@@ -150,7 +160,10 @@ async function send(
   }
   if (ended) {
     const end = await gone;
-    throw new Error(`tar on the target stopped early (exit ${end.code ?? "unknown"}): ${end.stderr.trim()}`);
+    throw new KilnError(
+      "REMOTE_TAR_FAILED",
+      `tar on the target stopped early (exit ${end.code ?? "unknown"}): ${end.stderr.trim()}`,
+    );
   }
 }
 
@@ -238,5 +251,9 @@ async function* readSlices(entry: TreeEntry): AsyncGenerator<Buffer> {
 }
 
 function changed(entry: TreeEntry): Error {
-  return new Error(`${entry.local} changed size while it was uploaded (expected ${entry.size} bytes)`);
+  return new KilnError(
+    "FILE_CHANGED",
+    `${entry.local} changed size while it was uploaded (expected ${entry.size} bytes)`,
+    { context: { resource: entry.local } },
+  );
 }

@@ -3,6 +3,8 @@
  * the remote process (not just the local wait), an aborted transfer stops mid-file.
  */
 export interface Communicator {
+  /** Where commands run, `user@host:port`: named in errors. */
+  readonly endpoint: string;
   /** Runs `command` through the remote shell, streaming output line by line as it arrives. */
   exec(command: string, options: ExecOptions): Promise<ExecResult>;
   /** Writes a local file, or the given bytes, to `remotePath` (parent directory must exist). */

@@ -13,7 +13,7 @@ import { childSignal } from "./abort";
 import type { Artifact } from "./artifact";
 import { connectStep } from "./connect-step";
 import type { BuildContext, BuilderRun } from "./context";
-import { ConfigError, type ConfigProblem, errorMessage, isCancellation, KilnError } from "./errors";
+import { ConfigError, type ConfigProblem, errorMessage, internalError, isCancellation, KilnError } from "./errors";
 import { type BuildReporter, buildReporter, type EventSink } from "./events";
 import { fingerprintSource } from "./fingerprint";
 import { postProcessArtifact } from "./post-process";
@@ -207,7 +207,7 @@ async function buildSource(
         },
       );
     }
-    if (!ctx.artifact) throw new Error(`builder ${source.builder.type} finished without an artifact`);
+    if (!ctx.artifact) throw internalError(`builder ${source.builder.type} finished without an artifact`);
     artifacts.push(ctx.artifact);
     reporter.emit({ type: "artifact", artifact: ctx.artifact });
     artifacts.push(...(await postProcessArtifact(prepared, source, ctx, ctx.artifact, signal)));

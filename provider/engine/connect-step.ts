@@ -1,5 +1,6 @@
 import type { CommunicatorConfig } from "../communicator/config";
 import type { BuilderRun } from "./context";
+import { KilnError } from "./errors";
 import type { Step } from "./step";
 
 /**
@@ -15,7 +16,15 @@ export function connectStep(): Step<BuilderRun<CommunicatorConfig, unknown>> {
         return;
       }
       const target = ctx.machine ?? (config.ssh_host ? { host: config.ssh_host } : undefined);
-      if (!target) throw new Error("the builder did not report a machine address and ssh_host is not set");
+      if (!target) {
+        throw new KilnError(
+          "MACHINE_UNREACHABLE",
+          "the builder did not report a machine address and ssh_host is not set",
+          {
+            context: { property: "ssh_host" },
+          },
+        );
+      }
       const host = config.ssh_host ?? target.host;
       const port = config.ssh_port ?? target.port ?? 22;
       ctx.reporter.info(`Connecting with SSH to ${config.ssh_username ?? "?"}@${host}:${port}`);

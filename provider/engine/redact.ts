@@ -31,6 +31,18 @@ export function redactValue<T>(value: T, redact: (text: string) => string): T {
   return value;
 }
 
+function redactFields(fields: Record<string, unknown>, builtIn: string[], redact: (text: string) => string): void {
+  for (const key of new Set([...builtIn, ...Object.keys(fields)])) {
+    const value = fields[key];
+    if (typeof value !== "string") continue;
+    try {
+      fields[key] = redact(value);
+    } catch {
+      // A read-only property (DOMException's message when a signal aborts): built in, no secret in it.
+    }
+  }
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -43,13 +55,16 @@ function escapeRegExp(text: string): string {
 export function redactError(error: unknown, redact: (text: string) => string): void {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; depth++) {
     const fields = current as unknown as Record<string, unknown>;
-    for (const key of new Set(["message", "stack", ...Object.keys(fields)])) {
-      const value = fields[key];
-      if (typeof value !== "string") continue;
+    redactFields(fields, ["message", "stack"], redact);
+    // A KilnError's context names resources and files, which can be built from secret values too.
+    const context = fields.context;
+    if (typeof context === "object" && context !== null) {
+      const copy = { ...(context as Record<string, unknown>) };
+      redactFields(copy, [], redact);
       try {
-        fields[key] = redact(value);
+        fields.context = copy;
       } catch {
-        // A read-only property (DOMException's message when a signal aborts): built in, no secret in it.
+        // Read-only: not one of ours.
       }
     }
     current = current.cause;

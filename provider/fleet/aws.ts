@@ -16,6 +16,7 @@ import {
   ModifyListenerCommand,
   ModifyRuleCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { notFound } from "../engine/errors";
 import type { Generation } from "./input";
 import type { InstanceHealth } from "./plan";
 
@@ -65,7 +66,7 @@ export async function groupState(
     { abortSignal: signal },
   );
   const group = out.AutoScalingGroups?.[0];
-  if (!group) throw new Error(`Auto Scaling group ${generation.group} does not exist`);
+  if (!group) throw notFound(`Auto Scaling group ${generation.group} does not exist`, { resource: generation.group });
   const targets = generation.targetGroupArn
     ? await targetStates(clients, generation.targetGroupArn, signal)
     : undefined;

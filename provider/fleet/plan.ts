@@ -5,6 +5,7 @@
  * the CDKTF helper all plan with these, so they agree on names and steps.
  */
 import { createHash } from "node:crypto";
+import { invalidValue } from "../engine/errors";
 
 /** The resources of one generation of the fleet: one image, one launch template, group and target group. */
 export interface GenerationNames {
@@ -29,7 +30,7 @@ const GROUP_NAME_MAX = 255;
  * names, and IaC engines create the new generation before deleting the old one.
  */
 export function generationKey(image: string): string {
-  if (image.trim() === "") throw new Error("generationKey: the image ID is empty");
+  if (image.trim() === "") throw invalidValue("generationKey", "the image ID is empty");
   return createHash("sha256").update(image).digest("hex").slice(0, GENERATION_KEY_LENGTH);
 }
 
@@ -64,7 +65,7 @@ export interface TrafficStep {
  */
 export function weightSchedule(canarySteps: readonly number[], hasPrevious = true): TrafficStep[] {
   const problem = canaryStepsProblem(canarySteps);
-  if (problem) throw new Error(`canarySteps: ${problem}`);
+  if (problem) throw invalidValue("canarySteps", problem);
   const percents = hasPrevious ? [...canarySteps.filter((p) => p < 100), 100] : [100];
   return percents.map((p) => ({ newWeight: p, oldWeight: 100 - p }));
 }
@@ -110,8 +111,8 @@ export function healthThresholds(
 ): HealthThresholds {
   const percent = options.minHealthyPercent ?? 100;
   if (!Number.isInteger(desired) || desired < 0)
-    throw new Error(`desiredCapacity: ${desired} is not a whole number ≥ 0`);
-  if (!(percent > 0 && percent <= 100)) throw new Error(`minHealthyPercent: ${percent} is not in (0, 100]`);
+    throw invalidValue("desiredCapacity", `${desired} is not a whole number ≥ 0`);
+  if (!(percent > 0 && percent <= 100)) throw invalidValue("minHealthyPercent", `${percent} is not in (0, 100]`);
   const pollMs = options.pollMs ?? DEFAULT_HEALTH.pollMs;
   const maxPollMs = Math.max(pollMs, options.maxPollMs ?? Math.max(pollMs, DEFAULT_HEALTH.maxPollMs));
   return {
@@ -253,7 +254,7 @@ export type SlotMove = "first" | "unchanged" | "return-to-kept" | "new-generatio
 
 /** Where generation `key` goes, given the slots of the last deploy. Pure: the FleetSlots resource runs it. */
 export function planSlots(previous: SlotState | undefined, key: string): { state: SlotState; move: SlotMove } {
-  if (key.trim() === "") throw new Error("planSlots: the generation key is empty");
+  if (key.trim() === "") throw invalidValue("planSlots", "the generation key is empty");
   if (!previous) return { state: { keys: [key, key], live: 0 }, move: "first" };
   const kept = previous.live === 0 ? 1 : 0;
   if (previous.keys[previous.live] === key) return { state: previous, move: "unchanged" };

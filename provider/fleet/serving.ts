@@ -5,6 +5,7 @@
  */
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeListenersCommand, DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { KilnError, notFound } from "../engine/errors";
 import type { FleetClients, Steered } from "./aws";
 import type { Generation } from "./input";
 
@@ -45,7 +46,8 @@ export async function servingGeneration(
 ): Promise<Generation | undefined> {
   const others = (await forwardedTargetGroups(clients, steered, signal)).filter((arn) => arn !== target.targetGroupArn);
   if (others.length > 1) {
-    throw new Error(
+    throw new KilnError(
+      "ROLLOUT_UNSETTLED",
       `the listener splits traffic over ${others.length} other target groups (${others.join(", ")}): an unfinished rollout; settle it first`,
     );
   }
@@ -60,5 +62,7 @@ export async function servingGeneration(
     if (group?.AutoScalingGroupName) return { group: group.AutoScalingGroupName, targetGroupArn };
     token = page.NextToken;
   } while (token);
-  throw new Error(`no Auto Scaling group is attached to ${targetGroupArn}, which the listener forwards to`);
+  throw notFound(`no Auto Scaling group is attached to ${targetGroupArn}, which the listener forwards to`, {
+    resource: targetGroupArn,
+  });
 }

@@ -1,6 +1,7 @@
 import { AddTagsToResourceCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { parseDetails } from "../builders/amazon-ebs/artifact";
 import { ssmClient } from "../builders/amazon-ebs/clients";
+import { KilnError, operationFailed } from "../engine/errors";
 import { type SsmParameterConfig, ssmParameterStatic } from "./amazon-ssm-parameter-config";
 import type { PostProcessor } from "./types";
 
@@ -12,8 +13,10 @@ export const amazonSsmParameter: PostProcessor<SsmParameterConfig> = {
     const region = config.region ?? details.buildRegion;
     const imageId = details.amis[region];
     if (!imageId) {
-      throw new Error(
+      throw new KilnError(
+        "IMAGE_NOT_IN_REGION",
         `artifact ${artifact.id || "(empty)"} of ${artifact.buildName} (${artifact.builderType}) has no AMI in ${region || "any region"}; set region to one of: ${Object.keys(details.amis).join(", ") || "none"}`,
+        { context: { build: artifact.buildName, resource: artifact.id, property: "region" } },
       );
     }
     const client = ssmClient({ ...config, region }, region, config.custom_endpoint_ssm);
@@ -43,9 +46,11 @@ export const amazonSsmParameter: PostProcessor<SsmParameterConfig> = {
       }
       output("stdout", `${config.parameter_name} = ${imageId} (version ${put.Version ?? "?"}, ${region})`);
     } catch (error) {
-      throw new Error(
-        `build '${ctx.buildName}': writing SSM parameter ${config.parameter_name} = ${imageId} in ${region} failed: ${(error as Error).message}`,
-        { cause: error },
+      throw operationFailed(
+        "AWS_CALL_FAILED",
+        `build '${ctx.buildName}': writing SSM parameter ${config.parameter_name} = ${imageId} in ${region}`,
+        error,
+        { build: ctx.buildName, resource: config.parameter_name },
       );
     } finally {
       client.destroy();

@@ -1,6 +1,7 @@
 import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { z } from "zod";
+import { KilnError } from "../engine/errors";
 import { redactValue } from "../engine/redact";
 import { goJsonIndent } from "../util/go-json";
 import { resolvePath } from "../util/paths";
@@ -85,7 +86,10 @@ async function appendEntry(path: string, entry: ManifestBuild, runUuid: string):
     try {
       manifest = JSON.parse(existing) as Manifest;
     } catch (error) {
-      throw new Error(`manifest ${path} exists but is not valid JSON; move it away or fix it`, { cause: error });
+      throw new KilnError("FILE_INVALID", `manifest ${path} exists but is not valid JSON; move it away or fix it`, {
+        cause: error,
+        context: { resource: path },
+      });
     }
   }
   manifest.builds = [...(manifest.builds ?? []), entry];

@@ -1,12 +1,16 @@
 import { abortReason } from "../engine/abort";
-import { CommandError } from "../engine/errors";
+import { CommandError, KilnError } from "../engine/errors";
 import { LastLines } from "../util/lines";
 import type { ProvisionContext } from "./types";
 
 /** The communicator of a provisioner that needs the machine, or a clear error when there is none. */
 export function requireCommunicator(context: ProvisionContext, type: string) {
   if (!context.communicator) {
-    throw new Error(`the ${type} provisioner needs a communicator, but this source has communicator = "none"`);
+    throw new KilnError(
+      "COMMUNICATOR_REQUIRED",
+      `the ${type} provisioner needs a communicator, but this source has communicator = "none"`,
+      { context: { property: "communicator" } },
+    );
   }
   return context.communicator;
 }
@@ -26,24 +30,33 @@ export async function runRemote(
   signal: AbortSignal,
 ): Promise<void> {
   const communicator = requireCommunicator(context, type);
+  const stdoutTail = new LastLines();
   const stderrTail = new LastLines();
+  const started = performance.now();
   const result = await communicator.exec(command, {
     signal,
-    onStdout: (line) => context.output("stdout", line),
+    onStdout: (line) => {
+      stdoutTail.push(line);
+      context.output("stdout", line);
+    },
     onStderr: (line) => {
       stderrTail.push(line);
       context.output("stderr", line);
     },
   });
   if (signal.aborted) throw abortReason(signal);
-  if (result.disconnected) {
-    if (options.expectDisconnect) return;
-    throw new Error(
-      `the connection dropped while running ${JSON.stringify(command)}; set expect_disconnect = true if the command reboots the machine`,
-    );
-  }
-  if (result.exitCode === null || !options.validExitCodes.includes(result.exitCode)) {
+  if (result.disconnected && options.expectDisconnect) return;
+  if (result.disconnected || result.exitCode === null || !options.validExitCodes.includes(result.exitCode)) {
     // Redacted, with every other error, where it leaves the build (engine/build.ts).
-    throw new CommandError(command, result.exitCode, stderrTail.text(), result.exitSignal);
+    throw new CommandError({
+      command,
+      host: communicator.endpoint,
+      exitCode: result.exitCode,
+      signal: result.exitSignal,
+      disconnected: result.disconnected,
+      durationMs: Math.round(performance.now() - started),
+      stdoutTail: stdoutTail.text(),
+      stderrTail: stderrTail.text(),
+    });
   }
 }

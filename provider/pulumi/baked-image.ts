@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { KilnError } from "../engine/errors";
 import type { BakedImageArgs } from "./args";
 import { type ResolvedArgs, SECRET_OUTPUTS } from "./inputs";
 import { programFingerprint } from "./program";
@@ -45,7 +46,10 @@ export class BakedImage extends pulumi.dynamic.Resource {
       formOf(args as ResolvedArgs);
     } catch (error) {
       if (!(error instanceof ArgsError)) throw error;
-      throw new Error(`BakedImage '${name}': ${error.failures.map((f) => f.reason).join("; ")}`);
+      throw new KilnError("ARGS_INVALID", `BakedImage '${name}': ${error.failures.map((f) => f.reason).join("; ")}`, {
+        cause: error,
+        context: { resource: name, property: error.failures[0]?.property },
+      });
     }
     const sourceName = args.sourceName ?? name;
     const resolved = pulumi.output({ ...args, sourceName }) as pulumi.Output<ResolvedArgs & { sourceName: string }>;

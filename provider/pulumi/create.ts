@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Artifact } from "../engine/artifact";
 import { BuildFailedError, type BuildOutcome, build, prepare } from "../engine/build";
 import { destroyArtifact } from "../engine/destroy";
-import { CleanupError, errorMessage } from "../engine/errors";
+import { CleanupError, errorMessage, KilnError } from "../engine/errors";
 import type { EventSink } from "../engine/events";
 import { makeRedactor } from "../engine/redact";
 import { parseDuration } from "../util/duration";
@@ -74,7 +74,7 @@ export async function createImage(
     const made = error instanceof BuildFailedError ? madeImages(error.builds, image) : [];
     await undo(made, image, inputs, holder, redact, write, error);
     guard.done(error);
-    throw new Error(redact(`BakedImage build failed: ${errorMessage(error)}`), { cause: error });
+    throw new KilnError("BUILD_FAILED", redact(`BakedImage build failed: ${errorMessage(error)}`), { cause: error });
   }
 
   const artifact = outcome.artifacts[0] as Artifact;
@@ -83,9 +83,14 @@ export async function createImage(
   } catch (error) {
     await undo(outcome.reused ? [] : [artifact], image, inputs, holder, redact, write, error);
     guard.done(error);
-    throw new Error(redact(`BakedImage: marking ${artifact.id} as held failed: ${errorMessage(error)}`), {
-      cause: error,
-    });
+    throw new KilnError(
+      "IMAGE_HOLD_FAILED",
+      redact(`BakedImage: marking ${artifact.id} as held failed: ${errorMessage(error)}`),
+      {
+        cause: error,
+        context: { resource: artifact.id },
+      },
+    );
   }
   // Released only now: a process killed before the image is held would leave an image nobody tracks.
   guard.done();
@@ -160,10 +165,12 @@ async function undo(
       // Record what exists, so Pulumi tracks it and a later delete removes it (the host reads these fields).
       const outs = outputs(inputs, image, { artifact, holder, adopted: false, runUuid: "", redact });
       throw Object.assign(
-        new Error(
+        new KilnError(
+          "RESOURCES_LEFT",
           redact(
             `BakedImage build failed (${errorMessage(cause)}) and deleting ${artifact.id} failed too (${errorMessage(error)}); it is kept in the stack so that \`pulumi destroy\` can retry`,
           ),
+          { cause: error, context: { resource: artifact.id } },
         ),
         { id: idOf(outs), properties: outs, reasons: [redact(errorMessage(cause))] },
       );

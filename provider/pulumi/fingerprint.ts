@@ -1,5 +1,6 @@
 import { isBuilderType } from "../builders/registry";
 import { fingerprint } from "../engine/build";
+import { internalError } from "../engine/errors";
 import { traitsOf } from "./builders";
 import { buildNameOf, type ImageSpec } from "./to-spec";
 
@@ -18,6 +19,6 @@ export function fingerprintExcludeFor(image: ImageSpec): readonly string[] {
 export async function contentFingerprint(image: ImageSpec): Promise<string> {
   const all = await fingerprint(image.spec, { fingerprintExclude: fingerprintExcludeFor(image) });
   const value = all[buildNameOf(image)];
-  if (!value) throw new Error(`no fingerprint for ${buildNameOf(image)} (got ${Object.keys(all).join(", ")})`);
+  if (!value) throw internalError(`no fingerprint for ${buildNameOf(image)} (got ${Object.keys(all).join(", ")})`);
   return value;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
+import { KilnError } from "../engine/errors";
 import type { BuildSpec, PostProcessorSpec, ProvisionerSpec, SourceSpec } from "../spec/types";
 import { loadTemplate } from "../template";
 import { INLINE_BUILDERS, type InlineBuilderKey, traitsOf } from "./builders";
@@ -12,11 +13,13 @@ export interface ArgsFailure {
   readonly reason: string;
 }
 
-export class ArgsError extends Error {
+/** Code `ARGS_INVALID`; `context.property` names the first failure's Pulumi property. */
+export class ArgsError extends KilnError {
   readonly failures: readonly ArgsFailure[];
   constructor(failures: readonly ArgsFailure[]) {
-    super(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
-    this.name = "ArgsError";
+    super("ARGS_INVALID", failures.map((f) => `${f.property}: ${f.reason}`).join("; "), {
+      context: { property: failures[0]?.property },
+    });
     this.failures = failures;
   }
 }

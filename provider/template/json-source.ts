@@ -1,4 +1,4 @@
-import type { SourceLocation } from "../engine/errors";
+import { KilnError, type SourceLocation } from "../engine/errors";
 
 /**
  * A strict JSON reader that keeps where every value and key was written. `JSON.parse` loses positions,
@@ -12,13 +12,13 @@ export interface JsonDocument {
   readonly keys: ReadonlyMap<string, SourceLocation>;
 }
 
-export class JsonSyntaxError extends Error {
+/** Code `JSON_SYNTAX`; `where` (also in `context`) is the file and line. */
+export class JsonSyntaxError extends KilnError {
   constructor(
     message: string,
     readonly where: SourceLocation,
   ) {
-    super(message);
-    this.name = "JsonSyntaxError";
+    super("JSON_SYNTAX", message, { context: { where } });
   }
 }
 

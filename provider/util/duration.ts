@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KilnError } from "../engine/errors";
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
@@ -19,7 +20,10 @@ export function parseDuration(text: string | number): number {
     consumed += match[0].length;
   }
   if (consumed === 0 || consumed !== trimmed.length) {
-    throw new Error(`invalid duration ${JSON.stringify(text)}: expected a Go duration such as "30s", "5m" or "1h30m"`);
+    throw new KilnError(
+      "VALUE_INVALID",
+      `invalid duration ${JSON.stringify(text)}: expected a Go duration such as "30s", "5m" or "1h30m"`,
+    );
   }
   return Math.round(total);
 }

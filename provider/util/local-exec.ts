@@ -1,5 +1,5 @@
 import { abortReason } from "../engine/abort";
-import { CommandError } from "../engine/errors";
+import { CommandError, KilnError } from "../engine/errors";
 import { LastLines, LineSplitter } from "./lines";
 
 export interface LocalRunOptions {
@@ -18,8 +18,12 @@ export interface LocalRunOptions {
  */
 export async function runLocal(argv: readonly string[], options: LocalRunOptions): Promise<void> {
   const [file, ...args] = argv;
-  if (!file) throw new Error("empty command");
-  const stdout = new LineSplitter((line) => options.onStdout?.(line));
+  if (!file) throw new KilnError("VALUE_INVALID", "empty command");
+  const stdoutTail = new LastLines();
+  const stdout = new LineSplitter((line) => {
+    stdoutTail.push(line);
+    options.onStdout?.(line);
+  });
   const stderrTail = new LastLines();
   const stderr = new LineSplitter((line) => {
     stderrTail.push(line);
@@ -27,6 +31,7 @@ export async function runLocal(argv: readonly string[], options: LocalRunOptions
   });
   // Loaded here, not at start-up: only shell-local needs it.
   const { execa } = await import("execa");
+  const started = performance.now();
   const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,
@@ -58,7 +63,19 @@ export async function runLocal(argv: readonly string[], options: LocalRunOptions
     if (options.signal.aborted) throw abortReason(options.signal);
     const valid = options.validExitCodes ?? [0];
     if (result.exitCode === undefined || !valid.includes(result.exitCode)) {
-      throw new CommandError(argv.join(" "), result.exitCode ?? null, stderrTail.text(), result.signal);
+      throw new CommandError(
+        {
+          command: argv.join(" "),
+          cwd: options.cwd ?? process.cwd(),
+          exitCode: result.exitCode ?? null,
+          signal: result.signal,
+          durationMs: Math.round(performance.now() - started),
+          stdoutTail: stdoutTail.text(),
+          stderrTail: stderrTail.text(),
+        },
+        // A command that could not start (ENOENT, EACCES): execa's own error says why.
+        { cause: result.failed && result.exitCode === undefined && !result.signal ? result : undefined },
+      );
     }
   } finally {
     options.signal.removeEventListener("abort", killGroup);

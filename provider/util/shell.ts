@@ -1,3 +1,4 @@
+import { invalidValue } from "../engine/errors";
 /** Quotes a value for a POSIX shell, as Packer does for environment variables (`KEY='value'`). */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'"'"'`)}'`;
@@ -15,8 +16,9 @@ export function renderCommandTemplate(
   return template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_match, name: string) => {
     const value = values[name];
     if (value === undefined) {
-      throw new Error(
-        `${field}: unknown placeholder {{.${name}}}; available: ${Object.keys(values)
+      throw invalidValue(
+        field,
+        `unknown placeholder {{.${name}}}; available: ${Object.keys(values)
           .map((k) => `{{.${k}}}`)
           .join(", ")}`,
       );

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { internalError } from "../engine/errors";
 
 let cached: { root: string; version: string } | undefined;
 
@@ -26,6 +27,6 @@ export function kilnVersion(): string {
 /** The folder holding Kiln's package.json (and schema.json beside it). */
 export function kilnPackageRoot(): string {
   const found = kilnPackage();
-  if (!found) throw new Error(`Kiln's package.json was not found above ${__dirname}`);
+  if (!found) throw internalError(`Kiln's package.json was not found above ${__dirname}`);
   return found.root;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deferredBuildData } from "../../provider/template/build-data";
-import { goTimeFormat, strftime } from "../../provider/template/expr/functions/time";
+import { goTimeFormat, strftime } from "../../provider/template/expr/functions/time-go";
 import {
   cleanResourceName,
   type GoTemplateContext,

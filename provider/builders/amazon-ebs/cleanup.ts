@@ -11,7 +11,7 @@ import {
   TerminateInstancesCommand,
   waitUntilInstanceTerminated,
 } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { errorMessage, resourcesLeft } from "../../engine/errors";
 import type { BuildReporter } from "../../engine/events";
 import { accessFrom, Ec2Clients } from "./clients";
 import { deleteImage, deleteSnapshot, findOwnImages, snapshotIdsOf, snapshotsCreatedFor } from "./images";
@@ -159,10 +159,7 @@ export async function cleanupLeftovers(options: CleanupOptions): Promise<Leftove
     clients.destroy();
   }
   if (errors.length) {
-    throw new Error(
-      `cleanup of build ${buildId} in ${region} is incomplete (${errors.length} error(s)): ${errors.map(errorMessage).join("; ")}`,
-      { cause: errors.length === 1 ? errors[0] : new AggregateError(errors) },
-    );
+    throw resourcesLeft(`cleanup of build ${buildId} in ${region} is incomplete (${errors.length} error(s))`, errors);
   }
   return report;
 }

@@ -1,6 +1,7 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
+import { KilnError } from "../../engine/errors";
 import type { AwsAccessConfig } from "./config";
 
 /** The fields clients are made from; every Kiln AWS plugin accepts them under Packer's names. */
@@ -89,7 +90,10 @@ export function accessFrom(config: unknown, fallbackRegion?: string): AwsAccess 
   const c = (typeof config === "object" && config !== null ? config : {}) as Record<string, unknown>;
   const str = (k: string) => (typeof c[k] === "string" && c[k] !== "" ? (c[k] as string) : undefined);
   const region = str("region") ?? fallbackRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error("no AWS region: set region in the config or AWS_REGION");
+  if (!region)
+    throw new KilnError("VALUE_MISSING", "no AWS region: set region in the config or AWS_REGION", {
+      context: { property: "region" },
+    });
   return {
     region,
     access_key: str("access_key"),

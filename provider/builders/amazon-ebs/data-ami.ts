@@ -1,4 +1,4 @@
-import { ConfigError, errorMessage } from "../../engine/errors";
+import { ConfigError, errorMessage, KilnError } from "../../engine/errors";
 import { Ec2Clients } from "./clients";
 import { amazonAmiDataSchema } from "./data-ami-schema";
 import { selectImage } from "./images";
@@ -46,7 +46,9 @@ export async function lookupAmazonAmi(
       },
       options.signal,
     ).catch((error: unknown) => {
-      throw new Error(`data "amazon-ami" in ${c.region}: ${errorMessage(error)}`, { cause: error });
+      throw new KilnError("AWS_CALL_FAILED", `data "amazon-ami" in ${c.region}: ${errorMessage(error)}`, {
+        cause: error,
+      });
     });
     return {
       id: image.ImageId ?? "",

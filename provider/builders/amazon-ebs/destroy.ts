@@ -1,4 +1,4 @@
-import { errorMessage } from "../../engine/errors";
+import { errorMessage, KilnError } from "../../engine/errors";
 import type { ArtifactDestroyer } from "../types";
 import { parseDetails } from "./artifact";
 import { accessFrom, Ec2Clients } from "./clients";
@@ -36,8 +36,10 @@ export const destroyEbsArtifact: ArtifactDestroyer = async (artifact, options) =
     clients.destroy();
   }
   if (problems.length) {
-    throw new Error(`destroying ${artifact.buildName} (${artifact.id}) left resources behind: ${problems.join("; ")}`, {
-      cause: errors.length === 1 ? errors[0] : new AggregateError(errors),
-    });
+    throw new KilnError(
+      "RESOURCES_LEFT",
+      `destroying ${artifact.buildName} (${artifact.id}) left resources behind: ${problems.join("; ")}`,
+      { cause: errors.length === 1 ? errors[0] : new AggregateError(errors), context: { resource: artifact.id } },
+    );
   }
 };

@@ -7,6 +7,7 @@ import {
   type EC2Client,
   type Tag,
 } from "@aws-sdk/client-ec2";
+import { KilnError } from "../../engine/errors";
 import {
   BAKED_TAG,
   HOLDER_TAG_PREFIX,
@@ -32,7 +33,11 @@ export const amazonEbsStore: ImageStore = {
       // An adopted image may be going away under us (its last holder deleting it): check it is still there.
       const image = await describeImage(ec2, imageId, signal);
       if (!image || image.State === "deregistered") {
-        throw new Error(`${imageId} in ${region} was deregistered while being adopted; run the update again`);
+        throw new KilnError(
+          "IMAGE_GONE",
+          `${imageId} in ${region} was deregistered while being adopted; run the update again`,
+          { context: { resource: imageId } },
+        );
       }
     });
   },

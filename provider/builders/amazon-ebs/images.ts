@@ -7,7 +7,7 @@ import {
   type Filter,
   type Image,
 } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { KilnError, notFound, operationFailed } from "../../engine/errors";
 import { awsCode, retryWhile } from "./polling";
 
 /** Snapshot IDs an AMI's block device mappings point at. */
@@ -57,7 +57,7 @@ export async function deleteImage(
   } catch (error) {
     const code = awsCode(error);
     if (code !== "InvalidAMIID.NotFound" && code !== "InvalidAMIID.Unavailable") {
-      throw new Error(`deregistering ${image.imageId} failed: ${errorMessage(error)}`, { cause: error });
+      throw operationFailed("AWS_DELETE_FAILED", `deregistering ${image.imageId}`, error, { resource: image.imageId });
     }
   }
   if (!deleteSnapshots) return [];
@@ -98,7 +98,7 @@ export async function deleteSnapshot(ec2: EC2Client, snapshotId: string, signal?
     );
   } catch (error) {
     if (awsCode(error) === "InvalidSnapshot.NotFound") return;
-    throw new Error(`deleting snapshot ${snapshotId} failed: ${errorMessage(error)}`, { cause: error });
+    throw operationFailed("AWS_DELETE_FAILED", `deleting snapshot ${snapshotId}`, error, { resource: snapshotId });
   }
 }
 
@@ -134,9 +134,10 @@ export async function selectImage(
     ? query.imageId
     : `filters ${JSON.stringify(Object.fromEntries((query.filters ?? []).map((f) => [f.Name, f.Values])))} and owners ${JSON.stringify(query.owners)}`;
   const first = images[0];
-  if (!first) throw new Error(`no AMI matches ${describe}`);
+  if (!first) throw notFound(`no AMI matches ${describe}`);
   if (images.length > 1 && !query.mostRecent) {
-    throw new Error(
+    throw new KilnError(
+      "RESOURCE_AMBIGUOUS",
       `${images.length} AMIs match ${describe} (${images
         .slice(0, 5)
         .map((i) => i.ImageId)

@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { InstanceMetadataOptionsRequest, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import type { BuildContext } from "../../engine/context";
-import { errorMessage } from "../../engine/errors";
+import { operationFailed } from "../../engine/errors";
+import type { Having } from "../../engine/typed-step";
 import { toBlockDeviceMappings } from "./block-devices";
 import { DEFAULT_HTTP_TOKENS, DEFAULT_SHUTDOWN_BEHAVIOR, type EbsConfig } from "./config";
 import type { EbsState } from "./state";
@@ -22,7 +23,10 @@ async function userData(config: EbsConfig, ctx: BuildContext): Promise<string | 
     try {
       return (await readFile(file)).toString("base64");
     } catch (error) {
-      throw new Error(`reading user_data_file ${file} failed: ${errorMessage(error)}`, { cause: error });
+      throw operationFailed("FILE_UNREADABLE", `reading user_data_file ${file}`, error, {
+        property: "user_data_file",
+        resource: file,
+      });
     }
   }
   return config.user_data === undefined ? undefined : Buffer.from(config.user_data).toString("base64");
@@ -42,8 +46,11 @@ export function metadataOptions(config: EbsConfig): InstanceMetadataOptionsReque
  * Everything about the instance except how it is bought: shared by RunInstances and the spot launch
  * template. Every instance and launch volume carries the build ID tag.
  */
-export async function launchSpec(config: EbsConfig, state: EbsState, ctx: BuildContext) {
-  const groups = state.securityGroupIds ?? [];
+/** What launching needs from earlier steps: the source image and the security groups. */
+export type LaunchState = Having<EbsState, "sourceImage" | "securityGroupIds">;
+
+export async function launchSpec(config: EbsConfig, state: LaunchState, ctx: BuildContext) {
+  const groups = state.securityGroupIds;
   // A public address is requested per network interface, which then carries subnet and groups.
   const networkInterfaces =
     config.associate_public_ip_address === undefined
@@ -58,7 +65,7 @@ export async function launchSpec(config: EbsConfig, state: EbsState, ctx: BuildC
           },
         ];
   return {
-    ImageId: state.sourceImage?.ImageId,
+    ImageId: state.sourceImage.ImageId,
     KeyName: state.keyPair?.name ?? config.ssh_keypair_name,
     SecurityGroupIds: networkInterfaces ? undefined : groups,
     NetworkInterfaces: networkInterfaces,

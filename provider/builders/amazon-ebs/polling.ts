@@ -1,8 +1,9 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { abortReason, sleep } from "../../engine/abort";
-import { errorMessage, formatMs } from "../../engine/errors";
+import { errorMessage, formatMs, KilnError } from "../../engine/errors";
 import type { BuildReporter } from "../../engine/events";
 import type { AwsAccessConfig } from "./config";
+import { AwsReplyError } from "./reply";
 
 /** Packer's `aws_polling` / `AWS_POLL_DELAY_SECONDS` / `AWS_MAX_ATTEMPTS`: a fixed delay and a cap on polls. */
 export interface PollSettings {
@@ -110,17 +111,20 @@ export async function waitUntil<I, O>(waiter: Waiter<I, O>, input: I, options: W
       },
       input,
     );
-    if (result.final === undefined) throw new Error(`waiter for ${what} returned no response`);
+    if (result.final === undefined) throw new AwsReplyError(`waiter for ${what}`, "a response");
     return result.final;
   } catch (error) {
     if (signal.aborted) throw abortReason(signal);
     if (limit.aborted) {
-      throw new Error(
+      throw new KilnError(
+        "AWS_WAIT_TIMEOUT",
         `timed out after ${formatMs(Date.now() - t0)} (${polls} polls) waiting for ${what}; raise aws_polling.max_attempts (or AWS_MAX_ATTEMPTS)`,
         { cause: error },
       );
     }
-    throw new Error(`waiting for ${what} failed: ${shorten(errorMessage(error))}`, { cause: error });
+    throw new KilnError("AWS_WAIT_FAILED", `waiting for ${what} failed: ${shorten(errorMessage(error))}`, {
+      cause: error,
+    });
   } finally {
     reporter?.info(`waited ${formatMs(Date.now() - t0)} for ${what} (${polls} poll${polls === 1 ? "" : "s"})`);
   }

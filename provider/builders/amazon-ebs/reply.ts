@@ -21,22 +21,3 @@ export function replyField<R extends object, K extends keyof R & string>(
   if (value === undefined || value === null || value === "") throw new AwsReplyError(call, field);
   return value;
 }
-
-/** A step ran before the one that provides what it needs: a wiring bug, named by step and field. */
-export class MissingStateError extends KilnError {
-  constructor(step: string, field: string) {
-    super("STEP_ORDER", `${step} needs ${field}, which no earlier step provided`);
-    this.name = "MissingStateError";
-  }
-}
-
-/** `state[field]`, required by `step`: throws `MissingStateError` rather than casting `undefined` away. */
-export function needs<S extends object, K extends keyof S & string>(
-  state: S,
-  field: K,
-  step: string,
-): NonNullable<S[K]> {
-  const value = state[field];
-  if (value === undefined || value === null) throw new MissingStateError(step, field);
-  return value;
-}

@@ -8,9 +8,9 @@ import {
   type RequestLaunchTemplateData,
 } from "@aws-sdk/client-ec2";
 import type { BuildContext } from "../../engine/context";
-import { errorMessage } from "../../engine/errors";
+import { KilnError, operationFailed } from "../../engine/errors";
 import type { EbsConfig } from "./config";
-import { launchSpec } from "./launch-spec";
+import { type LaunchState, launchSpec } from "./launch-spec";
 import { awsCode } from "./polling";
 import { replyField } from "./reply";
 import type { EbsState } from "./state";
@@ -23,7 +23,7 @@ import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
 export async function launchSpot(
   ec2: EC2Client,
   config: EbsConfig,
-  state: EbsState,
+  state: LaunchState,
   ctx: BuildContext,
   signal: AbortSignal,
 ): Promise<string> {
@@ -78,7 +78,11 @@ export async function launchSpot(
   const instanceId = fleet.Instances?.flatMap((i) => i.InstanceIds ?? [])[0];
   if (!instanceId) {
     const why = (fleet.Errors ?? []).map((e) => `${e.ErrorCode}: ${e.ErrorMessage}`).join("; ");
-    throw new Error(`no spot capacity for ${types.join(", ")} at ${config.spot_price}${why ? `: ${why}` : ""}`);
+    throw new KilnError(
+      "SPOT_CAPACITY_UNAVAILABLE",
+      `no spot capacity for ${types.join(", ")} at ${config.spot_price}${why ? `: ${why}` : ""}`,
+      { context: { property: "spot_price" } },
+    );
   }
   return instanceId;
 }
@@ -104,7 +108,7 @@ export async function deleteLaunchTemplate(
       await ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: id }), { abortSignal: signal });
     } catch (error) {
       if (awsCode(error) !== "InvalidLaunchTemplateId.NotFound") {
-        throw new Error(`deleting launch template ${id} failed: ${errorMessage(error)}`, { cause: error });
+        throw operationFailed("AWS_DELETE_FAILED", `deleting launch template ${id}`, error, { resource: id });
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { Image, Instance } from "@aws-sdk/client-ec2";
 import type { BuilderRun } from "../../engine/context";
-import type { Step } from "../../engine/step";
+import type { TypedStep } from "../../engine/typed-step";
 import type { Ec2Clients } from "./clients";
 import type { EbsConfig } from "./config";
 import type { PollSettings } from "./polling";
@@ -50,7 +50,10 @@ export interface EbsState {
 }
 
 export type EbsRun = BuilderRun<EbsConfig, EbsState>;
-export type EbsStep = Step<EbsRun>;
+/** An amazon-ebs step declaring the state fields it needs (present in its `run`) and provides. */
+export type EbsTypedStep<N extends keyof EbsState = never, P extends keyof EbsState = never> = TypedStep<EbsRun, N, P>;
+/** Fields `newState` sets: every step may read them. */
+export type EbsInitialFields = "ec2" | "poll" | "copies";
 
 /** The artifact's images: the build region's (encrypted if asked) and every finished copy. */
 export function finalImages(state: EbsState, buildRegion: string): BuiltImage[] {

@@ -1,7 +1,7 @@
 import { DeleteVolumeCommand, DescribeVolumesCommand } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { operationFailed } from "../../engine/errors";
 import { awsCode, cleanupSignal } from "./polling";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { buildIdFilter } from "./tags";
 
 /**
@@ -9,8 +9,10 @@ import { buildIdFilter } from "./tags";
  * was launched with that outlived it (`delete_on_termination = false`). Runs before run-instance so its
  * cleanup runs after the instance is gone.
  */
-export const cleanupVolumesStep: EbsStep = {
+export const cleanupVolumesStep: EbsTypedStep = {
   name: "amazon-ebs: leftover volumes",
+  needs: [],
+  provides: [],
   async run() {},
   async cleanup({ ctx, state }) {
     if (!state.launchAttempted) return;
@@ -26,7 +28,9 @@ export const cleanupVolumesStep: EbsStep = {
         ctx.reporter.info(`deleted volume ${volume.VolumeId}`);
       } catch (error) {
         if (awsCode(error) !== "InvalidVolume.NotFound") {
-          throw new Error(`deleting volume ${volume.VolumeId} failed: ${errorMessage(error)}`, { cause: error });
+          throw operationFailed("AWS_DELETE_FAILED", `deleting volume ${volume.VolumeId}`, error, {
+            resource: volume.VolumeId,
+          });
         }
       }
     }

@@ -1,10 +1,10 @@
 import { throwIfAborted } from "../../engine/abort";
-import { errorMessage } from "../../engine/errors";
+import { errorMessage, KilnError, operationFailed, resourcesLeft } from "../../engine/errors";
 import { copyImage } from "./copy-image";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { cleanupSignal } from "./polling";
 import { replyField } from "./reply";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { taggedByOtherBuild } from "./tags";
 
 /**
@@ -13,8 +13,10 @@ import { taggedByOtherBuild } from "./tags";
  * every copy already made — and the build region's AMI goes with create-AMI's cleanup — so a failed copy
  * leaves nothing behind.
  */
-export const copyRegionsStep: EbsStep = {
+export const copyRegionsStep: EbsTypedStep = {
   name: "amazon-ebs: copy to regions",
+  needs: [],
+  provides: [],
   async run(run, signal) {
     const { ctx, config, state } = run;
     const source = state.encrypted ?? state.image;
@@ -56,8 +58,8 @@ export const copyRegionsStep: EbsStep = {
     throwIfAborted(signal);
     const first = failures[0];
     if (first) {
-      throw new Error(`copying ${source.imageId} to ${first.region} failed: ${errorMessage(first.error)}`, {
-        cause: first.error,
+      throw operationFailed("AWS_CALL_FAILED", `copying ${source.imageId} to ${first.region}`, first.error, {
+        resource: source.imageId,
       });
     }
   },
@@ -65,7 +67,7 @@ export const copyRegionsStep: EbsStep = {
   async cleanup({ ctx, config, state }, outcome) {
     if (!outcome.failed && !outcome.cancelled) return;
     const signal = cleanupSignal();
-    const problems: string[] = [];
+    const problems: unknown[] = [];
     await Promise.all(
       [...state.copies].map(async ([region, copy]) => {
         const ec2 = state.ec2.get(region);
@@ -82,10 +84,10 @@ export const copyRegionsStep: EbsStep = {
           }
           state.copies.delete(region);
         } catch (error) {
-          problems.push(`${region}: ${errorMessage(error)}`);
+          problems.push(new KilnError("AWS_DELETE_FAILED", `${region}: ${errorMessage(error)}`, { cause: error }));
         }
       }),
     );
-    if (problems.length) throw new Error(`removing AMI copies failed: ${problems.join("; ")}`);
+    if (problems.length) throw resourcesLeft("removing AMI copies failed", problems);
   },
 };

@@ -2,8 +2,8 @@ import { CreateImageCommand, CreateTagsCommand, waitUntilImageAvailable } from "
 import { toBlockDeviceMappings } from "./block-devices";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { cleanupSignal, IMAGE_WAIT, retryWhile, waitUntil } from "./polling";
-import { needs, replyField } from "./reply";
-import type { EbsStep } from "./state";
+import { replyField } from "./reply";
+import type { EbsTypedStep } from "./state";
 import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
 
 /**
@@ -11,15 +11,17 @@ import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
  * AMI and snapshots carry the build ID at once and `tags`/`snapshot_tags`. Cleanup removes them when
  * the build failed or was cancelled at any later point; a successful build keeps them.
  */
-export const createAmiStep: EbsStep = {
+export const createAmiStep: EbsTypedStep<"instanceId"> = {
   name: "amazon-ebs: create AMI",
+  needs: ["instanceId"],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     if (config.skip_create_ami) {
       ctx.reporter.info("skip_create_ami: no AMI is created");
       return;
     }
     const ec2 = state.ec2.get();
-    const instanceId = needs(state, "instanceId", "amazon-ebs: create AMI");
+    const instanceId = state.instanceId;
     state.createAttempted = true;
     // Right after a stop, EC2 can still refuse with "Instance is not in state stopped".
     const out = await retryWhile(

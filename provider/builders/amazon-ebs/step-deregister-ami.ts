@@ -1,14 +1,16 @@
 import { imageRegions } from "./config";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { replyField } from "./reply";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 
 /**
  * `force_deregister`: removes AMIs named `ami_name` in the build region and every copy region (and
  * their snapshots with `force_delete_snapshot`) just before the new one is created. Not undoable.
  */
-export const deregisterAmiStep: EbsStep = {
+export const deregisterAmiStep: EbsTypedStep = {
   name: "amazon-ebs: deregister existing AMI",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     if (!config.force_deregister || config.skip_create_ami) return;
     await Promise.all(

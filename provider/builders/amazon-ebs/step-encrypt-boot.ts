@@ -2,15 +2,17 @@ import { copyImage } from "./copy-image";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { cleanupSignal } from "./polling";
 import { replyField } from "./reply";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { taggedByOtherBuild } from "./tags";
 
 /**
  * `encrypt_boot`: copies the new AMI in its own region with encryption (`kms_key_id`), then removes the
  * unencrypted one, as Packer does. Cleanup removes the encrypted copy when the build fails later.
  */
-export const encryptBootStep: EbsStep = {
+export const encryptBootStep: EbsTypedStep = {
   name: "amazon-ebs: encrypt boot volume",
+  needs: [],
+  provides: [],
   async run(run, signal) {
     const { ctx, config, state } = run;
     if (!config.encrypt_boot || config.skip_create_ami || !state.image) return;

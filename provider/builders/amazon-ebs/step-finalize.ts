@@ -1,14 +1,16 @@
 import { CreateTagsCommand } from "@aws-sdk/client-ec2";
 import { ebsArtifact } from "./artifact";
-import { type EbsStep, finalImages } from "./state";
+import { type EbsTypedStep, finalImages } from "./state";
 import { FINGERPRINT_TAG } from "./tags";
 
 /**
  * Marks the AMIs and snapshots in every region with the build's content fingerprint — last, so only a
  * complete artifact can be found and reused by a later build — and hands the artifact to the engine.
  */
-export const finalizeStep: EbsStep = {
+export const finalizeStep: EbsTypedStep = {
   name: "amazon-ebs: artifact",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     if (config.skip_create_ami) {
       // The engine expects an artifact; this one is empty (Packer reports none) and destroys to nothing.

@@ -1,16 +1,19 @@
 import { CreateKeyPairCommand, DeleteKeyPairCommand } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { operationFailed } from "../../engine/errors";
 import { DEFAULT_KEY_PAIR_TYPE, usesTemporaryKeyPair } from "./config";
 import { awsCode, cleanupSignal } from "./polling";
-import type { EbsStep } from "./state";
+import { replyField } from "./reply";
+import type { EbsTypedStep } from "./state";
 import { buildIdTag, tagSpec, toTags } from "./tags";
 
 /**
  * A temporary EC2 key pair (ed25519 unless `temporary_key_pair_type` says rsa), deleted in cleanup.
  * None when the user brings a key (`ssh_private_key_file`) or a password, or does not connect.
  */
-export const keyPairStep: EbsStep = {
+export const keyPairStep: EbsTypedStep = {
   name: "amazon-ebs: temporary key pair",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     if (!usesTemporaryKeyPair(config)) return;
     const name = config.temporary_key_pair_name ?? `kiln_${ctx.buildId}`;
@@ -26,12 +29,11 @@ export const keyPairStep: EbsStep = {
         }),
         { abortSignal: signal },
       );
-      if (!out.KeyMaterial) throw new Error("CreateKeyPair returned no private key");
-      state.keyPair = { name, created: true, privateKey: out.KeyMaterial };
+      state.keyPair = { name, created: true, privateKey: replyField(out, "KeyMaterial", "CreateKeyPair") };
     } catch (error) {
       // Someone else's key with this name: not ours to delete.
       if (awsCode(error) === "InvalidKeyPair.Duplicate") state.keyPair = undefined;
-      throw new Error(`creating key pair '${name}' failed: ${errorMessage(error)}`, { cause: error });
+      throw operationFailed("AWS_CALL_FAILED", `creating key pair '${name}'`, error, { resource: name });
     }
     ctx.reporter.info(`temporary key pair ${name} (${config.temporary_key_pair_type ?? DEFAULT_KEY_PAIR_TYPE})`);
   },
@@ -42,7 +44,7 @@ export const keyPairStep: EbsStep = {
       // DeleteKeyPair succeeds for a name that does not exist, so a lost create reply is handled too.
       await state.ec2.get().send(new DeleteKeyPairCommand({ KeyName: key.name }), { abortSignal: cleanupSignal() });
     } catch (error) {
-      throw new Error(`deleting key pair '${key.name}' failed: ${errorMessage(error)}`, { cause: error });
+      throw operationFailed("AWS_DELETE_FAILED", `deleting key pair '${key.name}'`, error, { resource: key.name });
     }
     state.keyPair = undefined;
     ctx.reporter.info(`deleted key pair ${key.name}`);

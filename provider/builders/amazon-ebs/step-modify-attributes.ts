@@ -4,9 +4,9 @@ import {
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
 } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { operationFailed } from "../../engine/errors";
 import type { EbsConfig } from "./config";
-import { type EbsStep, finalImages } from "./state";
+import { type EbsTypedStep, finalImages } from "./state";
 
 /**
  * Applies the AMI's attributes in every region: launch permissions (`ami_users`, `ami_groups`,
@@ -14,8 +14,10 @@ import { type EbsStep, finalImages } from "./state";
  * `imds_support` and `deprecate_at`. Tags were applied when each AMI and snapshot was created.
  * Nothing to undo: the AMIs themselves are removed by their creators' cleanups on failure.
  */
-export const modifyAttributesStep: EbsStep = {
+export const modifyAttributesStep: EbsTypedStep = {
   name: "amazon-ebs: modify AMI attributes",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     if (config.skip_create_ami) return;
     const permissions = launchPermissions(config);
@@ -59,7 +61,7 @@ export const modifyAttributesStep: EbsStep = {
         }
       }),
     ).catch((error) => {
-      throw new Error(`setting AMI attributes failed: ${errorMessage(error)}`, { cause: error });
+      throw operationFailed("AWS_CALL_FAILED", "setting AMI attributes", error);
     });
     if (permissions.length) ctx.reporter.info(`shared the AMI with ${permissions.length} principal(s)`);
   },

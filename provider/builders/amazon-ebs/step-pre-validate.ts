@@ -1,14 +1,17 @@
+import { KilnError } from "../../engine/errors";
 import { imageRegions, usesTemporarySecurityGroup } from "./config";
 import { findOwnImages } from "./images";
 import { publicSourceCidr } from "./public-ip";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 
 /**
  * Checks that need AWS but create nothing, so a doomed build fails before it costs anything: the
  * address the temporary security group admits, and that `ami_name` is free in every target region.
  */
-export const preValidateStep: EbsStep = {
+export const preValidateStep: EbsTypedStep = {
   name: "amazon-ebs: pre-validate",
+  needs: [],
+  provides: [],
   async run({ config, state }, signal) {
     if (usesTemporarySecurityGroup(config) && config.communicator !== "none") {
       state.sourceCidrs = config.temporary_security_group_source_cidrs ?? [
@@ -26,8 +29,10 @@ export const preValidateStep: EbsStep = {
     const taken = found.filter((f) => f.images.length > 0);
     if (taken.length) {
       const where = taken.map((t) => `${t.images.map((i) => i.ImageId).join(", ")} in ${t.region}`).join("; ");
-      throw new Error(
+      throw new KilnError(
+        "IMAGE_NAME_TAKEN",
         `AMI name '${config.ami_name}' is already used by ${where}; choose another ami_name or set force_deregister = true`,
+        { context: { property: "ami_name" } },
       );
     }
   },

@@ -8,21 +8,23 @@ import {
   waitUntilInstanceRunning,
   waitUntilInstanceTerminated,
 } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { KilnError, operationFailed } from "../../engine/errors";
 import type { EbsConfig } from "./config";
 import { launchSpec } from "./launch-spec";
 import { awsCode, cleanupSignal, INSTANCE_WAIT, waitUntil } from "./polling";
 import { replyField } from "./reply";
 import { deleteLaunchTemplate, launchSpot } from "./spot";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { buildIdFilter } from "./tags";
 
 /**
  * Launches the build instance (on-demand, or spot with `spot_price`), waits until it runs and tells
  * the engine how to reach it. Cleanup terminates it and waits, so the security group can go next.
  */
-export const runInstanceStep: EbsStep = {
+export const runInstanceStep: EbsTypedStep<"sourceImage" | "securityGroupIds", "instanceId" | "instance"> = {
   name: "amazon-ebs: run instance",
+  needs: ["sourceImage", "securityGroupIds"],
+  provides: ["instanceId", "instance"],
   async run({ ctx, config, state }, signal) {
     const ec2 = state.ec2.get();
     let instanceId: string;
@@ -65,8 +67,10 @@ export const runInstanceStep: EbsStep = {
     state.instance = instance;
     const host = instance ? addressOf(instance, config.ssh_interface) : undefined;
     if (!host && !config.ssh_host && config.communicator !== "none") {
-      throw new Error(
+      throw new KilnError(
+        "MACHINE_UNREACHABLE",
         `instance ${instanceId} has no ${config.ssh_interface ?? "public or private IP"} address; set ssh_interface, associate_public_ip_address or ssh_host`,
+        { context: { resource: instanceId, property: "ssh_interface" } },
       );
     }
     ctx.machine = {
@@ -89,7 +93,9 @@ export const runInstanceStep: EbsStep = {
         await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), { abortSignal: signal });
       } catch (error) {
         if (awsCode(error) !== "InvalidInstanceID.NotFound") {
-          throw new Error(`terminating ${ids.join(", ")} failed: ${errorMessage(error)}`, { cause: error });
+          throw operationFailed("AWS_DELETE_FAILED", `terminating ${ids.join(", ")}`, error, {
+            resource: ids.join(", "),
+          });
         }
       }
       await waitUntil(

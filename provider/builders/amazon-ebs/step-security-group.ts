@@ -5,19 +5,21 @@ import {
   DeleteSecurityGroupCommand,
   DescribeSecurityGroupsCommand,
 } from "@aws-sdk/client-ec2";
-import { errorMessage } from "../../engine/errors";
+import { notFound, operationFailed } from "../../engine/errors";
 import { usesTemporarySecurityGroup } from "./config";
 import { awsCode, cleanupSignal, retryWhile } from "./polling";
 import { replyField } from "./reply";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { buildIdFilter, buildIdTag, tagSpec, toFilters, toTags } from "./tags";
 
 /**
  * The groups the instance joins: the user's (`security_group_id(s)`, `security_group_filter`), or a
  * temporary one open only on the communicator port and only to `state.sourceCidrs`, deleted in cleanup.
  */
-export const securityGroupStep: EbsStep = {
+export const securityGroupStep: EbsTypedStep<never, "securityGroupIds"> = {
   name: "amazon-ebs: security group",
+  needs: [],
+  provides: ["securityGroupIds"],
   async run({ ctx, config, state }, signal) {
     const ec2 = state.ec2.get();
     if (!usesTemporarySecurityGroup(config)) {
@@ -26,7 +28,8 @@ export const securityGroupStep: EbsStep = {
         if (state.vpcId) filters.push({ Name: "vpc-id", Values: [state.vpcId] });
         const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }), { abortSignal: signal });
         state.securityGroupIds = (out.SecurityGroups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : []));
-        if (!state.securityGroupIds.length) throw new Error("no security group matches security_group_filter");
+        if (!state.securityGroupIds.length)
+          throw notFound("no security group matches security_group_filter", { property: "security_group_filter" });
       } else {
         state.securityGroupIds = config.security_group_ids ?? [config.security_group_id as string];
       }
@@ -98,7 +101,7 @@ export const securityGroupStep: EbsStep = {
       );
     } catch (error) {
       if (awsCode(error) !== "InvalidGroup.NotFound") {
-        throw new Error(`deleting security group ${id} failed: ${errorMessage(error)}`, { cause: error });
+        throw operationFailed("AWS_DELETE_FAILED", `deleting security group ${id}`, error, { resource: id });
       }
     }
     state.tempSecurityGroup = undefined;

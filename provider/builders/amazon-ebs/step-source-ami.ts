@@ -1,10 +1,13 @@
+import { KilnError } from "../../engine/errors";
 import { selectImage } from "./images";
-import type { EbsStep } from "./state";
+import type { EbsTypedStep } from "./state";
 import { toFilters } from "./tags";
 
 /** Resolves `source_ami` or `source_ami_filter` to one AMI and exposes it as `build.SourceAMI…`. */
-export const sourceAmiStep: EbsStep = {
+export const sourceAmiStep: EbsTypedStep<never, "sourceImage"> = {
   name: "amazon-ebs: source AMI",
+  needs: [],
+  provides: ["sourceImage"],
   async run({ ctx, config, state }, signal) {
     const filter = config.source_ami_filter;
     const image = await selectImage(
@@ -20,7 +23,9 @@ export const sourceAmiStep: EbsStep = {
       signal,
     );
     if (image.State && image.State !== "available") {
-      throw new Error(`source AMI ${image.ImageId} is ${image.State}, not available`);
+      throw new KilnError("IMAGE_UNAVAILABLE", `source AMI ${image.ImageId} is ${image.State}, not available`, {
+        context: { resource: image.ImageId, property: "source_ami" },
+      });
     }
     state.sourceImage = image;
     Object.assign(ctx.generated, {

@@ -1,5 +1,5 @@
 import { childSignal } from "../../engine/abort";
-import { formatMs } from "../../engine/errors";
+import { formatMs, operationFailed } from "../../engine/errors";
 import type { AzureClients } from "./clients";
 import { DEFAULT_POLLING_TIMEOUT_MS } from "./config";
 
@@ -56,7 +56,7 @@ export async function deleteIfPresent(
     await longRunning(clients, `deleting ${what}`, undefined, signal, start);
   } catch (error) {
     if (isNotFound(error)) return;
-    throw new Error(`deleting ${what} failed: ${(error as Error).message}`, { cause: error });
+    throw operationFailed("AZURE_DELETE_FAILED", `deleting ${what}`, error, { resource: what });
   }
 }
 

@@ -1,4 +1,4 @@
-import { errorMessage } from "../../engine/errors";
+import { errorMessage, resourcesLeft } from "../../engine/errors";
 import type { BuildReporter } from "../../engine/events";
 import { deleteIfPresent, parseArmId } from "./arm";
 import { AzureClients, accessFrom } from "./clients";
@@ -93,9 +93,9 @@ export async function cleanupAzureLeftovers(options: AzureCleanupOptions): Promi
     }
   }
   if (errors.length) {
-    throw new Error(
-      `cleanup of build ${buildId} in subscription ${clients.subscriptionId} is incomplete (${errors.length} error(s)): ${errors.map(errorMessage).join("; ")}`,
-      { cause: errors.length === 1 ? errors[0] : new AggregateError(errors) },
+    throw resourcesLeft(
+      `cleanup of build ${buildId} in subscription ${clients.subscriptionId} is incomplete (${errors.length} error(s))`,
+      errors,
     );
   }
   return report;

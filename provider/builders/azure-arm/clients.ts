@@ -11,6 +11,7 @@ import {
   ManagedIdentityCredential,
 } from "@azure/identity";
 import { raceAbort } from "../../engine/abort";
+import { KilnError } from "../../engine/errors";
 import { parseDuration } from "../../util/duration";
 import type { AzureArmConfig } from "./config";
 
@@ -71,7 +72,10 @@ function chooseCredential(access: AzureAccess, env: NodeJS.ProcessEnv): TokenCre
   };
   const tenant = access.tenant_id ?? env.AZURE_TENANT_ID;
   if (access.client_id && (access.client_secret || access.client_cert_path)) {
-    if (!tenant) throw new Error("tenant_id (or AZURE_TENANT_ID) is required with a service principal");
+    if (!tenant)
+      throw new KilnError("VALUE_MISSING", "tenant_id (or AZURE_TENANT_ID) is required with a service principal", {
+        context: { property: "tenant_id" },
+      });
     return access.client_secret
       ? new ClientSecretCredential(tenant, access.client_id, access.client_secret, options)
       : new ClientCertificateCredential(
@@ -89,7 +93,10 @@ function chooseCredential(access: AzureAccess, env: NodeJS.ProcessEnv): TokenCre
 /** The subscription to work in: the config's, else AZURE_SUBSCRIPTION_ID. */
 export function subscriptionOf(access: AzureAccess, env: NodeJS.ProcessEnv = process.env): string {
   const subscription = access.subscription_id ?? env.AZURE_SUBSCRIPTION_ID;
-  if (!subscription) throw new Error("no Azure subscription: set subscription_id or AZURE_SUBSCRIPTION_ID");
+  if (!subscription)
+    throw new KilnError("VALUE_MISSING", "no Azure subscription: set subscription_id or AZURE_SUBSCRIPTION_ID", {
+      context: { property: "subscription_id" },
+    });
   return subscription;
 }
 

@@ -1,6 +1,7 @@
 import { raceAbort } from "../../engine/abort";
 import type { Artifact } from "../../engine/artifact";
 import type { BuildContext } from "../../engine/context";
+import { operationFailed } from "../../engine/errors";
 import { normalizeLocation, parseArmId } from "./arm";
 import { azureArtifact } from "./artifact";
 import { AzureClients } from "./clients";
@@ -26,9 +27,7 @@ export async function findExistingAzureImage(
     tagged = await raceAbort(listTagged(clients, ctx.fingerprint, signal), signal);
   } catch (error) {
     if (signal.aborted) throw error;
-    throw new Error(`looking for an image with fingerprint ${ctx.fingerprint} failed: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw operationFailed("AZURE_CALL_FAILED", `looking for an image with fingerprint ${ctx.fingerprint}`, error);
   }
   const same = (a: string | undefined, b: string | undefined) => a?.toLowerCase() === b?.toLowerCase();
   const image = config.managed_image_resource_group_name

@@ -35,7 +35,9 @@ export const azureArmStore: ImageStore = {
       await updateTags(clients, id, "Merge", tags, signal);
       // An adopted image may be going away under us (its last holder deleting it): check it is still there.
       if ((await tagsOf(clients, id, signal)) === undefined) {
-        throw new Error(`${id} was deleted while being adopted; run the update again`);
+        throw new KilnError("IMAGE_GONE", `${id} was deleted while being adopted; run the update again`, {
+          context: { resource: id },
+        });
       }
     });
   },

@@ -1,3 +1,4 @@
+import { StepPipeline } from "../../engine/typed-step";
 import type { BuilderRuntime } from "../types";
 import { cleanupAzureLeftovers } from "./cleanup";
 import { AzureClients } from "./clients";
@@ -6,7 +7,7 @@ import { destroyAzureArtifact } from "./destroy";
 import { findExistingAzureImage } from "./find-existing";
 import { azureArmStore } from "./image-store";
 import { tempNames } from "./names";
-import type { AzureState } from "./state";
+import type { AzureInitialFields, AzureRun, AzureState } from "./state";
 import { authenticateStep } from "./step-authenticate";
 import { finalizeStep } from "./step-finalize";
 import { galleryVersionStep } from "./step-gallery-version";
@@ -23,23 +24,30 @@ import { virtualMachineStep } from "./step-vm";
 import { buildTags } from "./tags";
 
 /** The steps that start the build VM, in order; each owns its cleanup. */
+const setup = StepPipeline.from<AzureRun, AzureInitialFields>()
+  .step(authenticateStep)
+  .step(preValidateStep)
+  .step(resourceGroupStep)
+  .step(sourceImageStep)
+  .step(networkStep)
+  .step(publicIpStep)
+  .step(nicStep)
+  .step(sshKeyStep)
+  .step(virtualMachineStep);
+const capture = setup
+  .continued()
+  .step(generalizeStep)
+  .step(managedImageStep)
+  .step(galleryVersionStep)
+  .step(finalizeStep);
+
 export function azureSetupSteps() {
-  return [
-    authenticateStep,
-    preValidateStep,
-    resourceGroupStep,
-    sourceImageStep,
-    networkStep,
-    publicIpStep,
-    nicStep,
-    sshKeyStep,
-    virtualMachineStep,
-  ];
+  return setup.steps;
 }
 
 /** The steps that turn the provisioned VM into the artifact. */
 export function azureCaptureSteps() {
-  return [generalizeStep, managedImageStep, galleryVersionStep, finalizeStep];
+  return capture.steps;
 }
 
 export function newAzureState(config: AzureArmConfig, ctx: { buildId: string }): AzureState {

@@ -1,6 +1,7 @@
 import type { ImageReference } from "@azure/arm-compute";
 import type { BuilderRun } from "../../engine/context";
-import type { Step } from "../../engine/step";
+import { KilnError } from "../../engine/errors";
+import type { TypedStep } from "../../engine/typed-step";
 import type { AzureClients } from "./clients";
 import type { AzureArmConfig } from "./config";
 import type { TempNames } from "./names";
@@ -39,11 +40,18 @@ export interface AzureState {
 }
 
 export type AzureRun = BuilderRun<AzureArmConfig, AzureState>;
-export type AzureStep = Step<AzureRun>;
+/** An azure-arm step declaring the state fields it needs (present in its `run`) and provides. */
+export type AzureTypedStep<N extends keyof AzureState = never, P extends keyof AzureState = never> = TypedStep<
+  AzureRun,
+  N,
+  P
+>;
+/** Fields `newState` sets: every step may read them. */
+export type AzureInitialFields = "clients" | "names" | "tags";
 
 /** The build group's name; steps after the resource-group step may rely on it. */
 export function groupName(state: AzureState): string {
-  if (!state.group) throw new Error("no build resource group (the resource-group step did not run)");
+  if (!state.group) throw new KilnError("STEP_ORDER", "no build resource group (the resource-group step did not run)");
   return state.group.name;
 }
 

@@ -1,4 +1,5 @@
-import type { AzureStep } from "./state";
+import { KilnError, operationFailed } from "../../engine/errors";
+import type { AzureTypedStep } from "./state";
 
 const ARM_SCOPE = "https://management.azure.com/.default";
 
@@ -6,18 +7,18 @@ const ARM_SCOPE = "https://management.azure.com/.default";
  * Gets a token for Resource Manager before anything is created, so bad credentials fail first and say
  * which credential was tried. The clients reuse the credential's cached token.
  */
-export const authenticateStep: AzureStep = {
+export const authenticateStep: AzureTypedStep = {
   name: "azure-arm: authenticate",
+  needs: [],
+  provides: [],
   async run({ ctx, state }, signal) {
     const { credential, subscriptionId } = state.clients;
     try {
       const token = await credential.getToken(ARM_SCOPE, { abortSignal: signal });
-      if (!token) throw new Error("the credential returned no token");
+      if (!token) throw new KilnError("AZURE_AUTH_FAILED", "the credential returned no token");
     } catch (error) {
       if (signal.aborted) throw error;
-      throw new Error(`authenticating with ${credential.name} failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw operationFailed("AZURE_AUTH_FAILED", `authenticating with ${credential.name}`, error);
     }
     ctx.reporter.info(`authenticated (${credential.name}); subscription ${subscriptionId}`);
   },

@@ -1,6 +1,6 @@
 import { longRunning } from "./arm";
 import { azureArtifact } from "./artifact";
-import type { AzureStep } from "./state";
+import type { AzureTypedStep } from "./state";
 import { replicationRegions } from "./step-gallery-version";
 import { FINGERPRINT_TAG } from "./tags";
 
@@ -8,8 +8,10 @@ import { FINGERPRINT_TAG } from "./tags";
  * Tags the managed image and the gallery version with the content fingerprint — last, so only a complete
  * artifact can be found and reused by a later build — and hands the artifact to the engine.
  */
-export const finalizeStep: AzureStep = {
+export const finalizeStep: AzureTypedStep<"location"> = {
   name: "azure-arm: artifact",
+  needs: ["location"],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const ids = [state.managedImageId, state.galleryVersionId].filter((id): id is string => id !== undefined);
     for (const id of ids) {
@@ -23,10 +25,10 @@ export const finalizeStep: AzureStep = {
     }
     ctx.artifact = azureArtifact(ctx, {
       subscriptionId: state.clients.subscriptionId,
-      location: state.location as string,
+      location: state.location,
       managedImageId: state.managedImageId,
       galleryImageVersionId: state.galleryVersionId,
-      galleryRegions: replicationRegions(config, state.location as string),
+      galleryRegions: replicationRegions(config, state.location),
     });
     ctx.reporter.info(`image: ${ctx.artifact.id}`);
   },

@@ -1,18 +1,20 @@
 import { deleteIfPresent, longRunning, normalizeLocation } from "./arm";
 import type { AzureArmConfig } from "./config";
-import type { AzureStep } from "./state";
+import type { AzureTypedStep } from "./state";
 
 /**
  * Publishes the image as `shared_image_gallery_destination`'s version, replicated to the build location
  * and every `replication_regions`, from the managed image if one was made, else from the VM. Like the
  * managed image, it is removed only when the build fails or is cancelled later on.
  */
-export const galleryVersionStep: AzureStep = {
+export const galleryVersionStep: AzureTypedStep<"location"> = {
   name: "azure-arm: gallery image version",
+  needs: ["location"],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const g = config.shared_image_gallery_destination;
     if (!g) return;
-    const regions = replicationRegions(config, state.location as string);
+    const regions = replicationRegions(config, state.location);
     const replicas = config.shared_image_gallery_replica_count ?? 1;
     state.galleryVersionAttempted = true;
     const version = await longRunning(
@@ -27,7 +29,7 @@ export const galleryVersionStep: AzureStep = {
           g.image_name,
           g.image_version,
           {
-            location: state.location as string,
+            location: state.location,
             tags: state.tags,
             publishingProfile: {
               targetRegions: regions.map((name) => ({

@@ -1,12 +1,14 @@
 import { longRunning } from "./arm";
-import { type AzureStep, groupName } from "./state";
+import { type AzureTypedStep, groupName } from "./state";
 
 /**
  * Deallocates the VM and marks it generalized, as Packer does before a capture. Deprovisioning inside
  * the VM (`waagent -force -deprovision+user`) is the user's last provisioner, as in Packer.
  */
-export const generalizeStep: AzureStep = {
+export const generalizeStep: AzureTypedStep = {
   name: "azure-arm: deallocate and generalize",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const { vm } = state.names;
     const group = groupName(state);

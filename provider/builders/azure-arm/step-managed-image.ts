@@ -1,13 +1,15 @@
 import { deleteIfPresent, longRunning } from "./arm";
-import type { AzureStep } from "./state";
+import type { AzureTypedStep } from "./state";
 
 /**
  * Captures the generalized VM as the managed image `managed_image_name` in
  * `managed_image_resource_group_name`, tagged like everything else. The image is the artifact: its
  * cleanup deletes it only when the build failed or was cancelled at a later point.
  */
-export const managedImageStep: AzureStep = {
+export const managedImageStep: AzureTypedStep<"location"> = {
   name: "azure-arm: managed image",
+  needs: ["location"],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     if (!config.managed_image_name || !config.managed_image_resource_group_name) return;
     const [group, name] = [config.managed_image_resource_group_name, config.managed_image_name];
@@ -21,7 +23,7 @@ export const managedImageStep: AzureStep = {
         state.clients.compute.images.createOrUpdate(
           group,
           name,
-          { location: state.location as string, tags: state.tags, sourceVirtualMachine: { id: state.vmId } },
+          { location: state.location, tags: state.tags, sourceVirtualMachine: { id: state.vmId } },
           o,
         ),
     );

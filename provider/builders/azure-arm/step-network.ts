@@ -1,13 +1,16 @@
+import { KilnError, notFound } from "../../engine/errors";
 import { deleteIfPresent, isNotFound, longRunning } from "./arm";
 import { usesExistingNetwork } from "./config";
-import { type AzureStep, goesWithGroup, groupName } from "./state";
+import { type AzureTypedStep, goesWithGroup, groupName } from "./state";
 
 /**
  * The subnet the VM joins: the existing `virtual_network_name`/`virtual_network_subnet_name` (looked up,
  * never changed), or a temporary virtual network with one subnet, deleted in cleanup.
  */
-export const networkStep: AzureStep = {
+export const networkStep: AzureTypedStep = {
   name: "azure-arm: network",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const { network } = state.clients;
     if (usesExistingNetwork(config)) {
@@ -17,9 +20,11 @@ export const networkStep: AzureStep = {
         state.subnetId = (await network.subnets.get(group, vnet, subnet, { abortSignal: signal })).id;
       } catch (error) {
         if (isNotFound(error)) {
-          throw new Error(`virtual_network_subnet_name: subnet ${vnet}/${subnet} in '${group}' was not found`, {
-            cause: error,
-          });
+          throw notFound(
+            `virtual_network_subnet_name: subnet ${vnet}/${subnet} in '${group}' was not found`,
+            { property: "virtual_network_subnet_name", resource: `${vnet}/${subnet}` },
+            error,
+          );
         }
         throw error;
       }
@@ -47,7 +52,8 @@ export const networkStep: AzureStep = {
         ),
     );
     state.subnetId = created.subnets?.find((s) => s.name === subnet)?.id;
-    if (!state.subnetId) throw new Error(`virtual network ${vnet} was created without subnet ${subnet}`);
+    if (!state.subnetId)
+      throw new KilnError("AZURE_REPLY_INCOMPLETE", `virtual network ${vnet} was created without subnet ${subnet}`);
     ctx.reporter.info(`created virtual network ${vnet} with subnet ${subnet}`);
   },
   async cleanup({ ctx, state }) {

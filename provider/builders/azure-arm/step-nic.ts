@@ -1,9 +1,11 @@
 import { deleteIfPresent, longRunning } from "./arm";
-import { type AzureStep, goesWithGroup, groupName } from "./state";
+import { type AzureTypedStep, goesWithGroup, groupName } from "./state";
 
 /** The VM's temporary network interface on the subnet, with the public IP if there is one. */
-export const nicStep: AzureStep = {
+export const nicStep: AzureTypedStep = {
   name: "azure-arm: network interface",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const name = state.names.nic;
     state.nicAttempted = true;

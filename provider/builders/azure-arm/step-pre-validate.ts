@@ -1,12 +1,15 @@
+import { KilnError, notFound, operationFailed } from "../../engine/errors";
 import { isNotFound } from "./arm";
-import type { AzureStep } from "./state";
+import type { AzureTypedStep } from "./state";
 
 /**
  * Packer's pre-checks: the managed image and the gallery image version the build would make must not
  * exist yet (`--force` replaces them), and the managed image's resource group must exist.
  */
-export const preValidateStep: AzureStep = {
+export const preValidateStep: AzureTypedStep = {
   name: "azure-arm: pre-validate",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const { compute, resources } = state.clients;
     const exists = async (what: string, get: () => Promise<unknown>) => {
@@ -15,7 +18,7 @@ export const preValidateStep: AzureStep = {
         return true;
       } catch (error) {
         if (isNotFound(error)) return false;
-        throw new Error(`checking whether ${what} exists failed: ${(error as Error).message}`, { cause: error });
+        throw operationFailed("AZURE_CALL_FAILED", `checking whether ${what} exists`, error);
       }
     };
     if (config.managed_image_name && config.managed_image_resource_group_name) {
@@ -23,14 +26,24 @@ export const preValidateStep: AzureStep = {
       const groupExists = await resources.resourceGroups
         .checkExistence(group, { abortSignal: signal })
         .catch((error) => {
-          throw new Error(`checking resource group '${group}' failed: ${(error as Error).message}`, { cause: error });
+          throw operationFailed("AZURE_CALL_FAILED", `checking resource group '${group}'`, error, { resource: group });
         });
       if (!groupExists.body) {
-        throw new Error(`managed_image_resource_group_name: resource group '${group}' does not exist`);
+        throw notFound(`managed_image_resource_group_name: resource group '${group}' does not exist`, {
+          property: "managed_image_resource_group_name",
+        });
       }
       const name = config.managed_image_name;
       if (await exists(`managed image '${name}'`, () => compute.images.get(group, name, { abortSignal: signal }))) {
-        if (!ctx.force) throw new Error(`managed image '${name}' already exists in '${group}'; --force replaces it`);
+        if (!ctx.force) {
+          throw new KilnError(
+            "IMAGE_NAME_TAKEN",
+            `managed image '${name}' already exists in '${group}'; --force replaces it`,
+            {
+              context: { property: "managed_image_name" },
+            },
+          );
+        }
         ctx.reporter.warn(`managed image '${name}' exists in '${group}' and will be replaced (--force)`);
       }
     }
@@ -47,7 +60,12 @@ export const preValidateStep: AzureStep = {
         );
       const version = `${gallery.gallery_name}/${gallery.image_name}/${gallery.image_version}`;
       if (await exists(`gallery image version ${version}`, get)) {
-        if (!ctx.force) throw new Error(`gallery image version ${version} already exists; --force replaces it`);
+        if (!ctx.force) {
+          throw new KilnError(
+            "IMAGE_NAME_TAKEN",
+            `gallery image version ${version} already exists; --force replaces it`,
+          );
+        }
         ctx.reporter.warn(`gallery image version ${version} exists and will be replaced (--force)`);
       }
     }

@@ -1,13 +1,15 @@
 import { deleteIfPresent, longRunning } from "./arm";
 import { usesExistingNetwork } from "./config";
-import { type AzureStep, goesWithGroup, groupName } from "./state";
+import { type AzureTypedStep, goesWithGroup, groupName } from "./state";
 
 /**
  * A temporary static public IP for SSH, deleted in cleanup. None on an existing network unless
  * `private_virtual_network_with_public_ip` (Packer: the VM is then reached on its private address).
  */
-export const publicIpStep: AzureStep = {
+export const publicIpStep: AzureTypedStep = {
   name: "azure-arm: public IP",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     if (usesExistingNetwork(config) && !config.private_virtual_network_with_public_ip) return;
     const name = state.names.publicIp;

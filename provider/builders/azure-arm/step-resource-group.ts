@@ -1,12 +1,15 @@
+import { KilnError, notFound } from "../../engine/errors";
 import { deleteIfPresent, isNotFound, normalizeLocation } from "./arm";
-import { type AzureStep, goesWithGroup } from "./state";
+import { type AzureTypedStep, goesWithGroup } from "./state";
 
 /**
  * The group the build machine lives in: a temporary one in `location` (deleted whole in cleanup, with
  * anything left in it), or the existing `build_resource_group_name`, whose location the build takes.
  */
-export const resourceGroupStep: AzureStep = {
+export const resourceGroupStep: AzureTypedStep<never, "group" | "location"> = {
   name: "azure-arm: resource group",
+  needs: [],
+  provides: ["group", "location"],
   async run({ ctx, config, state }, signal) {
     const groups = state.clients.resources.resourceGroups;
     if (config.build_resource_group_name) {
@@ -16,7 +19,11 @@ export const resourceGroupStep: AzureStep = {
         const group = await groups.get(name, { abortSignal: signal });
         state.location = normalizeLocation(group.location);
       } catch (error) {
-        if (isNotFound(error)) throw new Error(`build_resource_group_name: resource group '${name}' does not exist`);
+        if (isNotFound(error)) {
+          throw notFound(`build_resource_group_name: resource group '${name}' does not exist`, {
+            property: "build_resource_group_name",
+          });
+        }
         throw error;
       }
       ctx.reporter.info(`building in resource group ${name} (${state.location})`);
@@ -28,7 +35,13 @@ export const resourceGroupStep: AzureStep = {
     if ((await groups.checkExistence(name, { abortSignal: signal })).body) {
       // Someone else's group by that name: never ours to delete.
       state.group = undefined;
-      throw new Error(`resource group '${name}' already exists; choose another temp_resource_group_name`);
+      throw new KilnError(
+        "RESOURCE_EXISTS",
+        `resource group '${name}' already exists; choose another temp_resource_group_name`,
+        {
+          context: { property: "temp_resource_group_name", resource: name },
+        },
+      );
     }
     state.group.attempted = true;
     await groups.createOrUpdate(name, { location: state.location, tags: state.tags }, { abortSignal: signal });

@@ -1,16 +1,19 @@
+import { invalidValue, notFound } from "../../engine/errors";
 import { armId, isNotFound, normalizeLocation } from "./arm";
 import type { AzureArmConfig } from "./config";
-import type { AzureState, AzureStep } from "./state";
+import type { AzureState, AzureTypedStep } from "./state";
 
 /**
  * Resolves what the VM boots from: a marketplace image (`latest` becomes the newest version in the
  * location), a managed image in the same location, or a gallery image version (`latest` likewise).
  * Runs after the resource group step, which fixes the location.
  */
-export const sourceImageStep: AzureStep = {
+export const sourceImageStep: AzureTypedStep<"location", "imageReference"> = {
   name: "azure-arm: source image",
+  needs: ["location"],
+  provides: ["imageReference"],
   async run({ ctx, config, state }, signal) {
-    const location = state.location as string;
+    const location = state.location;
     state.imageReference = await resolveSource(config, state, location, signal);
     ctx.generated.SourceImageName = describeSource(config);
     ctx.reporter.info(
@@ -21,20 +24,21 @@ export const sourceImageStep: AzureStep = {
 
 async function resolveSource(config: AzureArmConfig, state: AzureState, location: string, signal: AbortSignal) {
   const { compute, subscriptionId } = state.clients;
-  const notFound =
+  const missing =
     (what: string) =>
     (error: unknown): never => {
-      if (isNotFound(error)) throw new Error(`${what} was not found`, { cause: error });
+      if (isNotFound(error)) throw notFound(`${what} was not found`, {}, error);
       throw error;
     };
   if (config.custom_managed_image_name) {
     const group = config.custom_managed_image_resource_group_name as string;
     const image = await compute.images
       .get(group, config.custom_managed_image_name, { abortSignal: signal })
-      .catch(notFound(`custom_managed_image_name: managed image '${config.custom_managed_image_name}' in '${group}'`));
+      .catch(missing(`custom_managed_image_name: managed image '${config.custom_managed_image_name}' in '${group}'`));
     if (normalizeLocation(image.location) !== location) {
-      throw new Error(
-        `custom_managed_image_name: image '${image.name}' is in ${image.location}, the build runs in ${location}`,
+      throw invalidValue(
+        "custom_managed_image_name",
+        `image '${image.name}' is in ${image.location}, the build runs in ${location}`,
       );
     }
     return { id: image.id };
@@ -55,12 +59,12 @@ async function resolveSource(config: AzureArmConfig, state: AzureState, location
         if (v.name) versions.push(v.name);
       }
       const newest = versions.sort(compareVersions).pop();
-      if (!newest) throw new Error(`${what} has no versions`);
+      if (!newest) throw notFound(`${what} has no versions`);
       version = newest;
     } else {
       await client.galleryImageVersions
         .get(gallery.resource_group, gallery.gallery_name, gallery.image_name, version, { abortSignal: signal })
-        .catch(notFound(`${what}/${version}`));
+        .catch(missing(`${what}/${version}`));
     }
     const path = `Microsoft.Compute/galleries/${gallery.gallery_name}/images/${gallery.image_name}/versions/${version}`;
     return { id: armId(gallery.subscription ?? subscriptionId, gallery.resource_group, path) };
@@ -82,12 +86,12 @@ async function resolveSource(config: AzureArmConfig, state: AzureState, location
       .map((v) => v.name)
       .sort(compareVersions)
       .pop();
-    if (!newest) throw new Error(`${what} has no versions in ${location}`);
+    if (!newest) throw notFound(`${what} has no versions in ${location}`);
     version = newest;
   } else {
     await compute.virtualMachineImages
       .get(location, publisher as string, offer as string, sku as string, version, { abortSignal: signal })
-      .catch(notFound(`${what}:${version} in ${location}`));
+      .catch(missing(`${what}:${version} in ${location}`));
   }
   return { publisher, offer, sku, version };
 }

@@ -3,15 +3,18 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { utils } from "ssh2";
 import { temporaryKeyPair } from "../../communicator/temporary-key";
-import type { AzureStep } from "./state";
+import { invalidValue } from "../../engine/errors";
+import type { AzureTypedStep } from "./state";
 
 /**
  * The admin SSH key the VM is created with: a temporary pair made here (ed25519 unless
  * `temporary_key_pair_type = "rsa"`), or the public half of `ssh_private_key_file`. Nothing is stored
  * in Azure: the key lives in the VM, which is deleted, so there is nothing to clean up.
  */
-export const sshKeyStep: AzureStep = {
+export const sshKeyStep: AzureTypedStep = {
   name: "azure-arm: temporary SSH key",
+  needs: [],
+  provides: [],
   async run({ ctx, config, state }) {
     if (config.communicator === "none") return;
     if (config.ssh_private_key_file) {
@@ -32,6 +35,7 @@ export const sshKeyStep: AzureStep = {
 function publicKeyOf(text: string, file: string): string {
   const parsed = utils.parseKey(text);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error) throw new Error(`ssh_private_key_file: ${file} is not a usable private key`);
+  if (!key || key instanceof Error)
+    throw invalidValue("ssh_private_key_file", `${file} is not a usable private key`, { resource: file });
   return `${key.type} ${key.getPublicSSH().toString("base64")}`;
 }

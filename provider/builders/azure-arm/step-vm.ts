@@ -1,15 +1,19 @@
+import { KilnError } from "../../engine/errors";
+import type { Having } from "../../engine/typed-step";
 import { deleteIfPresent, longRunning } from "./arm";
 import type { AzureArmConfig } from "./config";
 import { DEFAULT_VM_SIZE } from "./config";
-import { type AzureState, type AzureStep, goesWithGroup, groupName } from "./state";
+import { type AzureState, type AzureTypedStep, goesWithGroup, groupName } from "./state";
 
 /**
  * Creates the build VM from the source image with the admin SSH key, waits until it is provisioned and
  * tells the engine where to connect (its public IP, else its private IP). Cleanup deletes the VM and its
  * OS disk, then the NIC can go.
  */
-export const virtualMachineStep: AzureStep = {
+export const virtualMachineStep: AzureTypedStep<"location" | "imageReference"> = {
   name: "azure-arm: virtual machine",
+  needs: ["location", "imageReference"],
+  provides: [],
   async run({ ctx, config, state }, signal) {
     const name = state.names.vm;
     state.vmAttempted = true;
@@ -24,7 +28,11 @@ export const virtualMachineStep: AzureStep = {
     state.vmId = vm.id;
     const host = await addressOf(config, state, signal);
     if (!host && !config.ssh_host && config.communicator !== "none") {
-      throw new Error(`virtual machine ${name} has no address; set ssh_host or private_virtual_network_with_public_ip`);
+      throw new KilnError(
+        "MACHINE_UNREACHABLE",
+        `virtual machine ${name} has no address; set ssh_host or private_virtual_network_with_public_ip`,
+        { context: { resource: name } },
+      );
     }
     ctx.machine = {
       host: host ?? "",
@@ -52,10 +60,10 @@ export const virtualMachineStep: AzureStep = {
   },
 };
 
-function vmDefinition(config: AzureArmConfig, state: AzureState) {
+function vmDefinition(config: AzureArmConfig, state: Having<AzureState, "location" | "imageReference">) {
   const user = config.ssh_username;
   return {
-    location: state.location as string,
+    location: state.location,
     tags: state.tags,
     hardwareProfile: { vmSize: config.vm_size ?? DEFAULT_VM_SIZE },
     storageProfile: {

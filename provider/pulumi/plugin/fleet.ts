@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import { ImmutableFleet, type ImmutableFleetArgs } from "../../../constructs/pulumi/immutable-fleet";
+import { KilnError } from "../../engine/errors";
 
 /**
  * How each of the component's arguments may arrive from another language's program: `input` may be
@@ -58,7 +59,11 @@ export function fleetArgs(name: string, inputs: pulumi.Inputs): ImmutableFleetAr
         `[${key}] must be known when the program runs (a literal or configuration value), not another resource's output or a secret`,
       );
   }
-  if (problems.length) throw new Error(`ImmutableFleet '${name}': ${problems.join("; ")}`);
+  if (problems.length) {
+    throw new KilnError("ARGS_INVALID", `ImmutableFleet '${name}': ${problems.join("; ")}`, {
+      context: { resource: name },
+    });
+  }
   return inputs as ImmutableFleetArgs;
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type * as provider from "@pulumi/pulumi/provider";
+import { KilnError } from "../../engine/errors";
 import { kilnPackageRoot, kilnVersion } from "../../util/version";
 import type { LineWriter } from "../console";
 import {
@@ -109,7 +110,10 @@ export function kilnProvider(options: KilnProviderOptions): provider.Provider {
     // The component is the TypeScript ImmutableFleet itself, its children registered by this process.
     async construct(name, type, inputs, options) {
       if (type !== IMMUTABLE_FLEET)
-        throw new Error(`pulumi-resource-kiln has no component ${type} (it has ${IMMUTABLE_FLEET})`);
+        throw new KilnError(
+          "UNKNOWN_RESOURCE_TYPE",
+          `pulumi-resource-kiln has no component ${type} (it has ${IMMUTABLE_FLEET})`,
+        );
       return constructFleet(name, inputs, options);
     },
 
@@ -129,5 +133,8 @@ function marked(outs: BakedImageOutputs, wiredInputs: unknown): Record<string, u
 function expectBakedImage(urn: string): void {
   const { type } = parseUrn(urn);
   if (type !== BAKED_IMAGE)
-    throw new Error(`pulumi-resource-kiln has no custom resource ${type} (it has ${BAKED_IMAGE})`);
+    throw new KilnError(
+      "UNKNOWN_RESOURCE_TYPE",
+      `pulumi-resource-kiln has no custom resource ${type} (it has ${BAKED_IMAGE})`,
+    );
 }

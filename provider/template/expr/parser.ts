@@ -2,6 +2,7 @@
 // evaluator walks the nodes it produces. web-tree-sitter's WASM runtime must be initialised once
 // (Parser.init) before any Language loads, so everything goes through loadHclParser().
 import { Language, type Node, Parser, type Tree } from "web-tree-sitter";
+import { internalError, KilnError } from "../../engine/errors";
 
 let loading: Promise<Parser> | undefined;
 let loaded: Parser | undefined;
@@ -33,11 +34,12 @@ export function hclParserIfLoaded(): Parser | undefined {
  * have resolved. The tree remembers its text and file name for the evaluator and for error positions.
  */
 export function parseHcl(text: string, file: string): Tree {
-  if (!loaded) throw new Error("parseHcl: call `await loadHclParser()` first");
+  if (!loaded) throw internalError("parseHcl: call `await loadHclParser()` first");
   const parser = loaded;
   const parse = (input: string) => {
     const tree = parser.parse(input);
-    if (!tree) throw new Error(`tree-sitter could not parse ${file}`);
+    if (!tree)
+      throw new KilnError("PARSE_FAILED", `tree-sitter could not parse ${file}`, { context: { resource: file } });
     return tree;
   };
   let tree = parse(text);

@@ -2,6 +2,7 @@
 // tree-sitter's literal nodes drop whitespace, so literals are cut from the source between the markers,
 // flattened into one token stream, trimmed for `~` strip markers, flushed for `<<-`, then nested again.
 import type { Node } from "web-tree-sitter";
+import { KilnError } from "../../engine/errors";
 
 export type TemplatePart =
   | { readonly kind: "literal"; text: string; readonly at: number }
@@ -25,12 +26,13 @@ export type TemplatePart =
 export type TemplateMode = "quoted" | "heredoc" | "heredoc-flush" | "file";
 
 /** A malformed escape in a quoted literal, at a source index. */
-export class TemplateSyntaxError extends Error {
+/** Code `TEMPLATE_SYNTAX`. */
+export class TemplateSyntaxError extends KilnError {
   constructor(
     readonly index: number,
     message: string,
   ) {
-    super(message);
+    super("TEMPLATE_SYNTAX", message);
   }
 }
 

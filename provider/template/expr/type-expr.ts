@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { SourceLocation } from "../../engine/errors";
+import { KilnError, type SourceLocation } from "../../engine/errors";
 import { locate } from "./errors";
 import { formatNumber, type HclObject, type HclValue, isUnknown, makeObject, parseNumber, toSet } from "./values";
 
@@ -21,12 +21,13 @@ export interface ObjectAttr {
   readonly default?: HclValue;
 }
 
-export class TypeSyntaxError extends Error {
+/** Code `TYPE_SYNTAX`. */
+export class TypeSyntaxError extends KilnError {
   constructor(
     message: string,
     readonly where: SourceLocation,
   ) {
-    super(message);
+    super("TYPE_SYNTAX", message, { context: { where } });
   }
 }
 

@@ -1,3 +1,4 @@
+import { KilnError } from "../../engine/errors";
 /**
  * Tokenizer and parser for the `{{ … }}` actions of Go's text/template, as far as Packer's legacy
  * interpolation uses them: function calls with string, number and bool arguments, parenthesised
@@ -21,14 +22,14 @@ export type Segment =
   | { kind: "action"; pipeline: Pipeline; source: string; offset: number }
   | { kind: "keep"; source: string };
 
-export class GoTemplateSyntaxError extends Error {
+/** Code `TEMPLATE_SYNTAX`. */
+export class GoTemplateSyntaxError extends KilnError {
   constructor(
     message: string,
     /** Offset in the template text where the problem is. */
     readonly offset: number,
   ) {
-    super(message);
-    this.name = "GoTemplateSyntaxError";
+    super("TEMPLATE_SYNTAX", message);
   }
 }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { deferredBuildData } from "../build-data";
-import { goTimeFormat, strftime } from "../expr/functions/time";
+import { goTimeFormat, strftime } from "../expr/functions/time-go";
 
 const RFC3339 = "2006-01-02T15:04:05Z07:00";
 
+import { KilnError } from "../../engine/errors";
 import { type Command, GoTemplateSyntaxError, type Operand, type Pipeline, parseGoTemplate } from "./parse";
 
 /**
@@ -28,13 +29,13 @@ export interface GoTemplateContext {
   readonly packerVersion: string;
 }
 
-export class GoTemplateError extends Error {
+/** Code `TEMPLATE_RENDER_FAILED`. */
+export class GoTemplateError extends KilnError {
   constructor(
     message: string,
     readonly offset: number,
   ) {
-    super(message);
-    this.name = "GoTemplateError";
+    super("TEMPLATE_RENDER_FAILED", message);
   }
 }
 

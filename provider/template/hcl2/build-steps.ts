@@ -1,4 +1,4 @@
-import type { SourceLocation } from "../../engine/errors";
+import { errorMessage, KilnError, type SourceLocation } from "../../engine/errors";
 import type { PostProcessorSpec, ProvisionerSpec } from "../../spec/types";
 import { parseDuration } from "../../util/duration";
 import type { HclValue } from "../expr/evaluate";
@@ -116,11 +116,11 @@ export function provisionerBlock(
     if (value === undefined || value === null || !a) continue;
     try {
       if (typeof value !== "string" && typeof value !== "number")
-        throw new Error('must be a Go duration such as "30s"');
+        throw new KilnError("VALUE_INVALID", 'must be a Go duration such as "30s"');
       parseDuration(value);
       meta[key] = value;
     } catch (error) {
-      scope.problem(`${field}.${key}`, (error as Error).message, a.where);
+      scope.problem(`${field}.${key}`, errorMessage(error), a.where);
     }
   }
   const retries = attr("max_retries");

@@ -1,10 +1,11 @@
 // cty's JSON form: object keys sorted, numbers in plain decimal, strings quoted like Go's encoding/json.
+import { FunctionCallError } from "../errors";
 import { formatNumber, type HclValue, isUnknown, makeObject, sortedEntries } from "../values";
 import { goJsonString } from "./gofmt";
 
 export function jsonEncode(v: HclValue): string {
   if (v === null) return "null";
-  if (isUnknown(v)) throw new Error("value is not known");
+  if (isUnknown(v)) throw new FunctionCallError("value is not known");
   if (typeof v === "string") return goJsonString(v);
   if (typeof v === "number") return formatNumber(v);
   if (typeof v === "boolean") return v ? "true" : "false";

@@ -1,6 +1,7 @@
 // yamlencode as Packer produces it (go-yaml v2 emitter driven by ctyyaml): every string double-quoted
 // except multi-line ones (literal block `|`), keys sorted and quoted, block style, a "..." document end
 // after a plain scalar root, and double-quoted strings folded at a space past column 80.
+import { FunctionCallError } from "../errors";
 import { formatNumber, type HclValue, isObject, isUnknown, sortedEntries } from "../values";
 
 const BEST_WIDTH = 80;
@@ -138,7 +139,7 @@ function block(v: HclValue, indent: number, column: number): string {
 }
 
 function node(v: HclValue, indent: number, column: number, inSequence: boolean): string {
-  if (isUnknown(v)) throw new Error("value is not known");
+  if (isUnknown(v)) throw new FunctionCallError("value is not known");
   if (Array.isArray(v) || isObject(v)) {
     if (isEmptyCollection(v)) return Array.isArray(v) ? "[]" : "{}";
     // In a sequence item a nested collection starts on the "- " line.
@@ -149,7 +150,7 @@ function node(v: HclValue, indent: number, column: number, inSequence: boolean):
 }
 
 export function yamlEncode(v: HclValue): string {
-  if (isUnknown(v)) throw new Error("value is not known");
+  if (isUnknown(v)) throw new FunctionCallError("value is not known");
   if ((Array.isArray(v) || isObject(v)) && !isEmptyCollection(v)) return `${block(v, 0, 0)}\n`;
   if (isEmptyCollection(v)) return `${Array.isArray(v) ? "[]" : "{}"}\n`;
   const { text, plain } = scalar(v, 0, 2);
