@@ -178,7 +178,8 @@ describe("amazon-ebs: throttling and waits", () => {
 
   it("gives up after aws_polling.max_attempts, naming the setting, and cleans up", async () => {
     const e = env();
-    // moto makes AMIs available at once; make this one look stuck in "pending".
+    // moto makes AMIs available at once; make this one look stuck in "pending", and slow to answer: a
+    // slow reply must not cost a poll (max_attempts counts polls, not time).
     const polled: string[] = [];
     let cleaning = false;
     const api = watchApi({
@@ -187,6 +188,7 @@ describe("amazon-ebs: throttling and waits", () => {
         if (call.command !== "DescribeImages") return out;
         for (const image of out.output.Images ?? []) {
           if (image.ImageId === SOURCE_AMIS.jammyNew.id) continue;
+          if (!cleaning) await new Promise((r) => setTimeout(r, 800));
           image.State = "pending";
           if (!cleaning) polled.push(image.ImageId ?? "");
         }

@@ -42,8 +42,8 @@ const MIN_DELAY_SECONDS = 1;
 
 /**
  * Waiter timing: with no settings, back off from 1 s to the kind's cap within its timeout. A delay
- * (config or env) is fixed, as Packer means it. `limitSeconds` ends the wait between the last allowed
- * poll and the next, so `max_attempts` is the number of polls.
+ * (config or env) is fixed, as Packer means it. `limitSeconds` is when the wait ends without
+ * `max_attempts`, and how long that many polls take when replies are instant (waitUntil counts them).
  */
 export function waiterTiming(settings: PollSettings, kind: WaitKind) {
   const { delaySeconds, maxAttempts } = settings;
@@ -85,13 +85,18 @@ export interface WaitOptions {
 export async function waitUntil<I, O>(waiter: Waiter<I, O>, input: I, options: WaitOptions): Promise<O> {
   const { client, settings, kind, signal, reporter, what } = options;
   const timing = waiterTiming(settings, kind);
-  const limit = AbortSignal.timeout(Math.ceil(timing.limitSeconds * 1000));
-  const over = AbortSignal.any([signal, limit]);
+  // With max_attempts the count of polls ends the wait (a slow reply must not cost a poll); the clock
+  // then only guards against a reply that never comes.
+  const limitMs = Math.ceil((settings.maxAttempts ? timing.limitSeconds + 60 : timing.limitSeconds) * 1000);
+  const limit = AbortSignal.timeout(limitMs);
+  const exhausted = new AbortController();
+  const over = AbortSignal.any([signal, limit, exhausted.signal]);
   let polls = 0;
   const polling = new Proxy(client, {
     get(target, property, receiver) {
       if (property !== "send") return Reflect.get(target, property, receiver);
       return (...args: Parameters<EC2Client["send"]>) => {
+        if (settings.maxAttempts && polls >= settings.maxAttempts) exhausted.abort();
         if (over.aborted) return Promise.reject(abortReason(over));
         polls++;
         return target.send(...args);
@@ -106,8 +111,8 @@ export async function waitUntil<I, O>(waiter: Waiter<I, O>, input: I, options: W
         abortSignal: over,
         minDelay: timing.minDelay,
         maxDelay: timing.maxDelay,
-        // Never reached: `limit` ends the wait first.
-        maxWaitTime: timing.limitSeconds + 2 * timing.maxDelay + 60,
+        // Never reached: `limit` or the count of polls ends the wait first.
+        maxWaitTime: limitMs / 1000 + 2 * timing.maxDelay + 60,
       },
       input,
     );
@@ -115,7 +120,7 @@ export async function waitUntil<I, O>(waiter: Waiter<I, O>, input: I, options: W
     return result.final;
   } catch (error) {
     if (signal.aborted) throw abortReason(signal);
-    if (limit.aborted) {
+    if (limit.aborted || exhausted.signal.aborted) {
       throw new KilnError(
         "AWS_WAIT_TIMEOUT",
         `timed out after ${formatMs(Date.now() - t0)} (${polls} polls) waiting for ${what}; raise aws_polling.max_attempts (or AWS_MAX_ATTEMPTS)`,
