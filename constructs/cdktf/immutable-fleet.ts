@@ -18,8 +18,15 @@ import { parseDuration } from "../../provider/util/duration";
 import { shellQuote } from "../../provider/util/shell";
 import { kilnCommand } from "./kiln-command";
 
+/** Never empty: moto fails CreateAutoScalingGroup on a launch template without user data. */
+const DEFAULT_USER_DATA = "#!/bin/sh\n# launched by Kiln's ImmutableFleet\n";
+
 export interface ImmutableFleetProps {
-  /** The image every instance of a generation runs, e.g. `BakedImage.imageId`. A new image is a new generation. */
+  /**
+   * The image every instance of a generation runs, e.g. `BakedImage.imageId`. A new image is a new
+   * generation; so is a new instance type, user data or set of security groups (immutable: nothing an
+   * instance boots from changes in place). Capacity, subnets and health settings update in place.
+   */
   readonly imageId: string;
   readonly instanceType: string;
   readonly vpcId: string;
@@ -63,9 +70,10 @@ export interface ImmutableFleetProps {
 }
 
 /**
- * An immutable blue/green fleet behind a load balancer, on `@cdktf/provider-aws`. Every image is a new
- * generation — launch template, target group and Auto Scaling group, named from the image with the
- * planning functions the Pulumi component uses — created before the previous one is destroyed. Once the
+ * An immutable blue/green fleet behind a load balancer, on `@cdktf/provider-aws`. Every image (or other
+ * launch change) is a new generation — launch template, target group and Auto Scaling group, named from a
+ * hash of the launch settings with the planning functions the Pulumi component uses — created before the
+ * previous one is destroyed. Once the
  * new group exists, `kiln fleet rollout` (a `local-exec`) waits for its capacity and target health, moves
  * the listener's weights to it step by step, baking and watching alarms; only then does Terraform destroy
  * the previous generation. A failed or interrupted rollout puts the traffic back on the previous group,
@@ -83,8 +91,13 @@ export class ImmutableFleet extends Construct {
     super(scope, id);
     const settings = validate(this.node.path, props);
     const { provider } = props;
-    // The generation key, as generationKey() computes it, in Terraform: the image is known only at apply.
-    const key = Fn.substr(Fn.sha256(props.imageId), 0, GENERATION_KEY_LENGTH);
+    const userData = props.userData ?? DEFAULT_USER_DATA;
+    // The generation key, computed by Terraform (the image is known only at apply): a hash of everything an
+    // instance boots from, so any change to it is a new generation, blue/green, as with the Pulumi fleet.
+    const groups = props.securityGroupIds ?? [];
+    const sortedGroups = groups.some((g) => Token.isUnresolved(g)) ? Fn.sort(groups) : [...groups].sort();
+    const launch = [props.imageId, props.instanceType, userData, sortedGroups];
+    const key = Fn.substr(Fn.sha256(Fn.jsonencode(launch)), 0, GENERATION_KEY_LENGTH);
     const names = generationNames(id, "0");
     const named = (full: string) => `${full.slice(0, -GENERATION_KEY_LENGTH)}${key}`;
     const replaceFirst = { createBeforeDestroy: true };
@@ -95,8 +108,7 @@ export class ImmutableFleet extends Construct {
       imageId: props.imageId,
       instanceType: props.instanceType,
       vpcSecurityGroupIds: props.securityGroupIds,
-      // Never empty: moto fails CreateAutoScalingGroup on a launch template without user data.
-      userData: Fn.base64encode(props.userData ?? "#!/bin/sh\n# launched by Kiln's ImmutableFleet\n"),
+      userData: Fn.base64encode(userData),
       tagSpecifications: [{ resourceType: "instance", tags: { "kiln:fleet": id } }],
       lifecycle: replaceFirst,
     });

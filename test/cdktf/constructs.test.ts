@@ -204,10 +204,12 @@ describe("ImmutableFleet", () => {
     const json = synthFleet();
     const { resource } = parsed(json);
     const names = generationNames("web-fleet", FLEET.imageId);
-    const key = `\${substr(sha256("ami-0123456789abcdef0"), 0, 8)}`;
+    const key = /^\$\{substr\(sha256\(jsonencode\(\["ami-0123456789abcdef0", "t3\.micro", .*\]\)\), 0, 8\)\}$/;
     const group = only(resource.aws_autoscaling_group);
+    const groupName = String(group.name);
+    expect(groupName.slice(0, names.group.length - 8)).toBe(names.group.slice(0, -8));
+    expect(groupName.slice(names.group.length - 8)).toMatch(key);
     expect(group).toMatchObject({
-      name: `${names.group.slice(0, -8)}${key}`,
       min_size: 2,
       max_size: 2,
       desired_capacity: 2,
@@ -215,10 +217,9 @@ describe("ImmutableFleet", () => {
     });
     expect(only(resource.aws_launch_template)).toMatchObject({ lifecycle: { create_before_destroy: true } });
     expect(only(resource.aws_launch_template).user_data).toMatch(/^\$\{base64encode\(/);
-    expect(only(resource.aws_lb_target_group)).toMatchObject({
-      name: `${names.targetGroup.slice(0, -8)}${key}`,
-      lifecycle: { create_before_destroy: true },
-    });
+    const targetGroup = only(resource.aws_lb_target_group);
+    expect(String(targetGroup.name).slice(names.targetGroup.length - 8)).toMatch(key);
+    expect(targetGroup).toMatchObject({ lifecycle: { create_before_destroy: true } });
     expect(
       Testing.toHaveResourceWithProperties(json, LbListener.tfResourceType, {
         lifecycle: { ignore_changes: ["default_action"] },
@@ -231,6 +232,29 @@ describe("ImmutableFleet", () => {
     expect(rollout.provisioner[0]?.["local-exec"].command).toMatch(/^exec .* fleet rollout$/);
     expect(rollout.input.request).toMatch(/^\$\{jsonencode\(/);
     expect(rollout.input.request).toContain('"canarySteps" = [10, 50]');
+  });
+
+  it("any change to what an instance boots from renames the generation (blue/green); capacity does not", () => {
+    const names = (props: Partial<ImmutableFleetProps> = {}) => {
+      const { resource } = parsed(synthFleet(props));
+      return [resource.aws_launch_template, resource.aws_lb_target_group, resource.aws_autoscaling_group].map(
+        (r) => only(r).name,
+      );
+    };
+    const base = names();
+    for (const change of [
+      { imageId: "ami-0fedcba9876543210" },
+      { instanceType: "t3.small" },
+      { userData: "#!/bin/sh\necho v2\n" },
+      { securityGroupIds: ["sg-1"] },
+    ]) {
+      const renamed = names(change);
+      for (const [i, name] of renamed.entries()) expect(name, JSON.stringify(change)).not.toBe(base[i]);
+    }
+    expect(names({ desiredCapacity: 3, maxSize: 4 })).toEqual(base);
+    expect(names({ subnetIds: ["subnet-c"] })).toEqual(base);
+    // Security groups in another order are the same launch.
+    expect(names({ securityGroupIds: ["sg-1", "sg-2"] })).toEqual(names({ securityGroupIds: ["sg-2", "sg-1"] }));
   });
 
   it("fails at synth naming the prop", () => {
