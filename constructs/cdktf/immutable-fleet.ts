@@ -94,6 +94,7 @@ export class ImmutableFleet extends Construct {
     const userData = props.userData ?? DEFAULT_USER_DATA;
     // The generation key, computed by Terraform (the image is known only at apply): a hash of everything an
     // instance boots from, so any change to it is a new generation, blue/green, as with the Pulumi fleet.
+    // terraformLaunchKey (provider/fleet/plan.ts) is the same function.
     const groups = props.securityGroupIds ?? [];
     const sortedGroups = groups.some((g) => Token.isUnresolved(g)) ? Fn.sort(groups) : [...groups].sort();
     const launch = [props.imageId, props.instanceType, userData, sortedGroups];

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { invalidValue } from "../engine/errors";
+import { goJson } from "../util/go-json";
 
 /** The resources of one generation of the fleet: one image, one launch template, group and target group. */
 export interface GenerationNames {
@@ -230,6 +231,24 @@ export function launchFingerprint(spec: LaunchSpec): string {
     spec.requireImdsv2,
     tags?.length ? tags : null,
   ]);
+}
+
+/** What a CDKTF fleet's generation key covers: what an instance boots from, in Terraform's values. */
+export interface TerraformLaunch {
+  readonly imageId: string;
+  readonly instanceType: string;
+  readonly userData: string;
+  readonly securityGroupIds: readonly string[];
+}
+
+/**
+ * The generation key Terraform computes for a CDKTF fleet, `substr(sha256(jsonencode([image, type, user
+ * data, sort(security groups)])), 0, 8)`: the same function here, so tests can name the generation a
+ * launch template belongs to (Terraform's jsonencode writes JSON as Go does).
+ */
+export function terraformLaunchKey(launch: TerraformLaunch): string {
+  const text = goJson([launch.imageId, launch.instanceType, launch.userData, [...launch.securityGroupIds].sort()]);
+  return createHash("sha256").update(text).digest("hex").slice(0, GENERATION_KEY_LENGTH);
 }
 
 /**

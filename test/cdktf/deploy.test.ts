@@ -12,9 +12,9 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { join } from "node:path";
 import { StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generationNames } from "../../provider/fleet/plan";
+import { generationNamesForKey, terraformLaunchKey } from "../../provider/fleet/plan";
 import { buildMachineEnv, type CdktfProject, cdktfProject, ROOT, type RunResult } from "../fixtures/cdktf-project";
-import { fleetLeftovers, groups, listenerWeights } from "../fixtures/fleet-state";
+import { fleetLeftovers, groups, launchOf, listenerWeights } from "../fixtures/fleet-state";
 import { type Moto, startMoto } from "../fixtures/moto";
 import { type SshdHandle, startSshd } from "../fixtures/sshd";
 import { engineProblem } from "./engines";
@@ -53,6 +53,11 @@ describe.skipIf(problem)(
       if (project && process.env.KILN_KEEP_PROJECT !== "1") project.remove();
       await Promise.all([moto?.stop(), sshd?.stop()]);
     });
+
+    /** The name the planning functions give the generation that group `name`'s launch template boots. */
+    async function generationOf(name: string): Promise<string> {
+      return generationNamesForKey("web-fleet", terraformLaunchKey(await launchOf(moto, name))).group;
+    }
 
     /** Runs a step, records its time and what Terraform reports, and fails with the output on error. */
     async function step(name: string, run: () => Promise<RunResult>, expectCode = 0): Promise<RunResult> {
@@ -133,8 +138,10 @@ describe.skipIf(problem)(
         listener: await output("listener"),
       };
       expect(first.image).toMatch(/^ami-/);
-      // Terraform's sha256/substr names the generation exactly as the planning function does.
-      expect(first.group).toBe(generationNames("web-fleet", first.image).group);
+      // Terraform's sha256/substr names the generation exactly as the planning function does, from what its
+      // launch template boots.
+      expect(first.group).toBe(await generationOf(first.group));
+      expect((await launchOf(moto, first.group)).imageId).toBe(first.image);
       const [group, ...others] = await groups(moto);
       expect(others).toEqual([]);
       expect(group).toMatchObject({ name: first.group, desired: 2, targetGroups: [first.targetGroup] });
@@ -166,7 +173,7 @@ describe.skipIf(problem)(
       const group = await output("group");
       const targetGroup = await output("target_group");
       expect(image).not.toBe(first.image);
-      expect(group).toBe(generationNames("web-fleet", image).group);
+      expect(group).toBe(await generationOf(group));
       expect((await groups(moto)).map((g) => [g.name, g.instances.length])).toEqual([[group, 2]]);
       expect(await listenerWeights(moto, first.listener)).toEqual({ [targetGroup]: 100 });
       // Terraform runs no destroy provisioner for a create-before-destroy replacement: the previous image
@@ -237,7 +244,7 @@ describe.skipIf(problem)(
       const image = await output("image_id");
       const group = await output("group");
       const targetGroup = await output("target_group");
-      expect(group).toBe(generationNames("web-fleet", image).group);
+      expect(group).toBe(await generationOf(group));
       expect((await groups(moto)).map((g) => [g.name, g.instances.length])).toEqual([[group, 2]]);
       expect(await listenerWeights(moto, first.listener)).toEqual({ [targetGroup]: 100 });
       const { left } = await fleetLeftovers(moto, REGION);
