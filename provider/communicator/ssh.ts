@@ -311,11 +311,15 @@ export class SshCommunicator implements Communicator {
     }
   }
 
-  /** A failed transfer's error: the cancellation as such, otherwise naming the transfer and the endpoint. */
+  /**
+   * A failed transfer's error: a cancellation as such, an SshError (it names the endpoint) as it is,
+   * anything else naming the transfer and the endpoint, keeping a Kiln error's code.
+   */
   #transferError(what: string, signal: AbortSignal, error: unknown): unknown {
     if (signal.aborted) return abortReason(signal);
-    if (error instanceof KilnError) return error;
-    return new SshError(this.endpoint, `${what}: ${errorMessage(error)}`, { cause: error });
+    if (error instanceof SshError || isCancellation(error)) return error;
+    const code = error instanceof KilnError ? error.code : undefined;
+    return new SshError(this.endpoint, `${what}: ${errorMessage(error)}`, { cause: error, code });
   }
 
   /** The connection's SFTP session (opened if there is none yet), or undefined while another caller opens it. */
