@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
-import { generationNames } from "../../provider/fleet/plan";
+import { generationNamesForKey } from "../../provider/fleet/plan";
 import { FLEET_ARGS } from "../../provider/pulumi/plugin/fleet";
 import { IMMUTABLE_FLEET, kilnProvider } from "../../provider/pulumi/plugin/provider";
 
@@ -90,9 +90,13 @@ describe("pulumi-resource-kiln construct: ImmutableFleet", () => {
     if (!result) throw new Error("the plugin has no construct");
     const urn = await resolved(result.urn);
     const state = result.state as { imageId: pulumi.Output<string>; groupName: pulumi.Output<string> };
-    const names = generationNames("web", AMI);
     expect(await resolved(state.imageId)).toBe(AMI);
-    expect(await resolved(state.groupName)).toBe(`${names.group}-20261130`);
+    // The generation's key hashes the launch settings (provider/fleet/plan.ts launchFingerprint); the group
+    // is named from it, as the launch template is.
+    const groupName = await resolved(state.groupName);
+    const key = /^web-([0-9a-f]{8})-/.exec(groupName)?.[1] ?? "";
+    expect(key).toMatch(/^[0-9a-f]{8}$/);
+    expect(groupName).toBe(`${generationNamesForKey("web", key).group}-20261130`);
     await new Promise((r) => setTimeout(r, 50));
 
     const component = registered.find((r) => r.type === IMMUTABLE_FLEET);
@@ -110,6 +114,7 @@ describe("pulumi-resource-kiln construct: ImmutableFleet", () => {
     );
     const one = (type: string) => registered.find((r) => r.type === type)?.inputs ?? {};
     expect(one("aws:ec2/launchTemplate:LaunchTemplate")).toMatchObject({ imageId: AMI, instanceType: "t3.micro" });
+    expect(JSON.stringify(one("aws:ec2/launchTemplate:LaunchTemplate"))).toContain(key);
     expect(one("aws:autoscaling/group:Group")).toMatchObject({ minSize: 2, maxSize: 4, desiredCapacity: 2 });
     expect(one("aws:lb/targetGroup:TargetGroup")).toMatchObject({ vpcId: "vpc-1" });
     expect(one("pulumi-nodejs:dynamic/kiln:FleetRollout").rollout).toMatchObject({
