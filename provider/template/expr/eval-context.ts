@@ -2,7 +2,7 @@
 import type { Node } from "web-tree-sitter";
 import { ExpressionError, locate } from "./errors";
 import type { FunctionPolicy, FunctionTable } from "./functions/types";
-import { type HclValue, isObject, isSet, isUnknown, sortedEntries, typeName } from "./values";
+import { type HclValue, isObject, isSet, isUnknown, sortedEntries, toBoolValue, typeName } from "./values";
 
 /** What evaluation carries down the tree. `evalNode` lets the template and call modules recurse without importing the evaluator (no import cycle). */
 export interface Ctx {
@@ -54,4 +54,21 @@ export function iterate(ctx: Ctx, coll: HclValue, node: Node, what: string): [Hc
     "Iteration over non-iterable value",
     `A value of type ${typeName(coll)} cannot be used as the collection in a ${what}.`,
   );
+}
+
+/** A known condition's truth, as `? :` and `%{if}` read it: null and non-bool values fail at `node`. */
+export function conditionTruth(ctx: Ctx, node: Node, value: HclValue): boolean {
+  if (value === null) {
+    throw fail(ctx, node, "Null condition", "The condition value is null. Conditions must either be true or false.");
+  }
+  try {
+    return toBoolValue(value);
+  } catch (e) {
+    throw fail(
+      ctx,
+      node,
+      "Incorrect condition type",
+      `The condition expression must be of type bool: ${(e as Error).message}.`,
+    );
+  }
 }

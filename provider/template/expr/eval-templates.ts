@@ -1,10 +1,10 @@
 // Template rendering: quoted strings and heredocs with interpolations and directives, and templatefile().
 import type { Node } from "web-tree-sitter";
 import { FunctionCallError } from "./errors";
-import { all, type Ctx, evalIn, fail, iterate, withVars } from "./eval-context";
+import { all, type Ctx, conditionTruth, evalIn, fail, iterate, withVars } from "./eval-context";
 import { firstSyntaxError, parseHcl, sourceOf } from "./parser";
 import { buildTemplate, type TemplateMode, type TemplatePart, TemplateSyntaxError } from "./template";
-import { type HclValue, isUnknown, toBoolValue, toStringValue, UNKNOWN } from "./values";
+import { type HclValue, isUnknown, toStringValue, UNKNOWN } from "./values";
 
 export function evalTemplateNode(ctx: Ctx, node: Node, mode: TemplateMode): HclValue {
   const kids = all(node);
@@ -78,25 +78,7 @@ export function renderPart(ctx: Ctx, part: TemplatePart): string | typeof UNKNOW
     case "if": {
       const c = evalIn(ctx, part.cond);
       if (isUnknown(c)) return UNKNOWN;
-      if (c === null) {
-        throw fail(
-          ctx,
-          part.cond,
-          "Null condition",
-          "The condition value is null. Conditions must either be true or false.",
-        );
-      }
-      let b: boolean;
-      try {
-        b = toBoolValue(c);
-      } catch (e) {
-        throw fail(
-          ctx,
-          part.cond,
-          "Incorrect condition type",
-          `The condition expression must be of type bool: ${(e as Error).message}.`,
-        );
-      }
+      const b = conditionTruth(ctx, part.cond, c);
       const r = renderParts(ctx, b ? part.then : part.otherwise);
       return r as string | typeof UNKNOWN;
     }

@@ -13,7 +13,7 @@ import type { Node } from "web-tree-sitter";
 import { internalError } from "../../engine/errors";
 import { ExpressionError, locate } from "./errors";
 import { evalCall } from "./eval-calls";
-import { all, type Ctx, fail, iterate, named, withVars } from "./eval-context";
+import { all, type Ctx, conditionTruth, fail, iterate, named, withVars } from "./eval-context";
 import { evalTemplateNode } from "./eval-templates";
 import { evalTerm, lookupRoot } from "./eval-traversal";
 import { FUNCTIONS } from "./functions";
@@ -124,25 +124,7 @@ function evalConditional(ctx: Ctx, node: Node): HclValue {
   const [condNode, thenNode, elseNode] = named(node);
   const cond = evalNode(ctx, condNode!);
   if (isUnknown(cond)) return UNKNOWN;
-  if (cond === null) {
-    throw fail(
-      ctx,
-      condNode!,
-      "Null condition",
-      "The condition value is null. Conditions must either be true or false.",
-    );
-  }
-  let b: boolean;
-  try {
-    b = toBoolValue(cond);
-  } catch (e) {
-    throw fail(
-      ctx,
-      condNode!,
-      "Incorrect condition type",
-      `The condition expression must be of type bool: ${(e as Error).message}.`,
-    );
-  }
+  const b = conditionTruth(ctx, condNode!, cond);
   // HCL evaluates both results to unify their types: a number and a string give a string.
   const a = evalNode(ctx, thenNode!);
   const c = evalNode(ctx, elseNode!);
