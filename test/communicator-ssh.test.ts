@@ -6,7 +6,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Client } from "ssh2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CommunicatorConfig, communicatorSchema } from "../provider/communicator/config";
 import {
   connectSsh,
@@ -303,6 +303,21 @@ describe("connecting", () => {
     await new Promise((resolve) => setTimeout(resolve, 700)); // a few keep-alives go by
     expect((await run(off, "echo ok")).stdout).toEqual(["ok"]);
     expect((await run(fast, "echo ok")).stdout).toEqual(["ok"]);
+  });
+
+  it("turns Nagle's algorithm off on the connection's socket, as Packer's Go runtime does", async () => {
+    // Node keeps no readable flag: what the socket was asked is what the test can see.
+    const setNoDelay = vi.spyOn(net.Socket.prototype, "setNoDelay");
+    try {
+      await connectRoot();
+      const asked = setNoDelay.mock.contexts.map((socket, i) => [
+        (socket as net.Socket).remotePort,
+        setNoDelay.mock.calls[i]?.[0],
+      ]);
+      expect(asked).toContainEqual([sshd.port, true]);
+    } finally {
+      setNoDelay.mockRestore();
+    }
   });
 });
 
