@@ -25,7 +25,10 @@ export interface Flavour<Provider = unknown> {
   readonly DataResource: Resource<DataConfig, { readonly id: string; readonly fqn: string }>;
   readonly DataAwsAmi: Resource<AmiConfig<Provider>, { readonly id: string }>;
   readonly DataAwsRegion: Resource<{ provider?: Provider }, { readonly region: string }>;
-  readonly LaunchTemplate: Resource<LaunchTemplateConfig<Provider>, { readonly id: string; readonly latestVersion: number }>;
+  readonly LaunchTemplate: Resource<
+    LaunchTemplateConfig<Provider>,
+    { readonly id: string; readonly latestVersion: number }
+  >;
   readonly LbTargetGroup: Resource<TargetGroupConfig<Provider>, { readonly arn: string }>;
   readonly AutoscalingGroup: Resource<GroupConfig<Provider>, { readonly name: string }>;
   readonly LbListener: Resource<ListenerConfig<Provider>, { readonly arn: string }>;

@@ -147,7 +147,8 @@ export function defineImmutableFleet<Provider, F extends Flavour<Provider>>(lib:
         lifecycle: { ignoreChanges: ["default_action"] },
       });
 
-      const region = props.region ?? create<Provider, F, "DataAwsRegion">(lib, "DataAwsRegion", this, "region", { provider }).region;
+      const region =
+        props.region ?? create<Provider, F, "DataAwsRegion">(lib, "DataAwsRegion", this, "region", { provider }).region;
       const input: RolloutInput = {
         fleet: id,
         region,

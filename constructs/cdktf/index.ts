@@ -9,10 +9,20 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { DataResource, Fn, type TerraformProvider, Token } from "cdktf";
-import { type BakedImageProps as Props, defineBakedImage } from "./baked-image";
+import { defineBakedImage, type BakedImageProps as Props } from "./baked-image";
 import { defineImmutableFleet, type ImmutableFleetProps as FleetProps } from "./immutable-fleet";
 
-const cdktf = { Token, Fn, DataResource, DataAwsAmi, DataAwsRegion, LaunchTemplate, LbTargetGroup, AutoscalingGroup, LbListener };
+const cdktf = {
+  Token,
+  Fn,
+  DataResource,
+  DataAwsAmi,
+  DataAwsRegion,
+  LaunchTemplate,
+  LbTargetGroup,
+  AutoscalingGroup,
+  LbListener,
+};
 
 export const BakedImage = defineBakedImage<TerraformProvider, typeof cdktf>(cdktf);
 export type BakedImage = InstanceType<typeof BakedImage>;

@@ -9,10 +9,20 @@ import { LaunchTemplate } from "@cdktn/provider-aws/lib/launch-template";
 import { LbListener } from "@cdktn/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktn/provider-aws/lib/lb-target-group";
 import { DataResource, Fn, type TerraformProvider, Token } from "cdktn";
-import { type BakedImageProps as Props, defineBakedImage } from "../cdktf/baked-image";
+import { defineBakedImage, type BakedImageProps as Props } from "../cdktf/baked-image";
 import { defineImmutableFleet, type ImmutableFleetProps as FleetProps } from "../cdktf/immutable-fleet";
 
-const cdktn = { Token, Fn, DataResource, DataAwsAmi, DataAwsRegion, LaunchTemplate, LbTargetGroup, AutoscalingGroup, LbListener };
+const cdktn = {
+  Token,
+  Fn,
+  DataResource,
+  DataAwsAmi,
+  DataAwsRegion,
+  LaunchTemplate,
+  LbTargetGroup,
+  AutoscalingGroup,
+  LbListener,
+};
 
 export const BakedImage = defineBakedImage<TerraformProvider, typeof cdktn>(cdktn);
 export type BakedImage = InstanceType<typeof BakedImage>;
