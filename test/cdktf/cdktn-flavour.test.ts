@@ -126,12 +126,9 @@ describe("kiln/cdktn", () => {
     const hashicorp = new CdktfAwsProvider(stack, "aws", { region: "us-east-1" });
     // @ts-expect-error cdktf's TerraformProvider is not cdktn's
     const wrong: ImmutableFleetProps = { ...FLEET, imageId: "ami-1", provider: hashicorp };
+    const terrain = new AwsProvider(stack, "tn", {});
     // @ts-expect-error cdktn's TerraformProvider is not cdktf's
-    const wrongToo: flavourCdktf.ImmutableFleetProps = {
-      ...FLEET,
-      imageId: "ami-1",
-      provider: new AwsProvider(stack, "tn", {}),
-    };
+    const wrongToo: flavourCdktf.ImmutableFleetProps = { ...FLEET, imageId: "ami-1", provider: terrain };
     expect([wrong, wrongToo]).toHaveLength(2);
   });
 });
