@@ -55,33 +55,49 @@ type PlainOverride =
 const SUPPORTED_BUILDER = "amazon-ebs";
 
 /**
+ * A machine image baked during `cdktf deploy` (Terraform's apply), as Packer would, and deleted with its
+ * snapshots in every region when the resource goes.
+ *
+ * Terraform pieces: a `terraform_data` whose `triggers_replace` is the content fingerprint (computed at
+ * synth from the builder settings and the bytes of every script and file), with `local-exec` provisioners
+ * running `kiln image bake` on create and `kiln image destroy` on destroy, and a `data "aws_ami"` found
+ * by the holder tag the bake writes. A script edit shows as a replacement in `cdktf diff`; nothing else
+ * does. The image is replaced create-before-destroy, so a fleet moves over before the old image goes.
+ * `Bake` and `Ami` are the flavour's `DataResource` and `DataAwsAmi` classes.
+ */
+export interface BakedImageOf<Bake, Ami> extends Construct {
+  /** The image in the build region (a token resolved during apply when the image is new). */
+  readonly imageId: string;
+  /** Content fingerprint: builder settings, provisioners, bytes of every file they upload or run. */
+  readonly fingerprint: string;
+  /** The `terraform_data` resource that bakes (its `id` is the holder key tagged on the image). */
+  readonly bake: Bake;
+  /** The lookup of the baked image, ordered after the bake. */
+  readonly ami: Ami;
+}
+
+/** The `BakedImage` class of a flavour whose `TerraformProvider` is `Provider`. */
+export interface BakedImageClass<Provider, Bake, Ami> {
+  new (scope: Construct, id: string, props: BakedImageProps<Provider>): BakedImageOf<Bake, Ami>;
+  /** A value read from the environment variable `name` at apply time and redacted from the output. */
+  fromEnv(name: string): string;
+}
+
+/**
  * The `BakedImage` class for one flavour (`cdktf` or `cdktn`, see flavour.ts); the entry points
  * `kiln/cdktf` and `kiln/cdktn` export what this returns.
  */
-export function defineBakedImage<Provider, F extends Flavour<Provider>>(lib: F) {
-  /**
-   * A machine image baked during `cdktf deploy` (Terraform's apply), as Packer would, and deleted with its
-   * snapshots in every region when the resource goes.
-   *
-   * Terraform pieces: a `terraform_data` whose `triggers_replace` is the content fingerprint (computed at
-   * synth from the builder settings and the bytes of every script and file), with `local-exec` provisioners
-   * running `kiln image bake` on create and `kiln image destroy` on destroy, and a `data "aws_ami"` found
-   * by the holder tag the bake writes. A script edit shows as a replacement in `cdktf diff`; nothing else
-   * does. The image is replaced create-before-destroy, so a fleet moves over before the old image goes.
-   */
-  return class BakedImage extends Construct {
-    /** A value read from the environment variable `name` at apply time and redacted from the output. */
+export function defineBakedImage<Provider, F extends Flavour<Provider>>(
+  lib: F,
+): BakedImageClass<Provider, Made<Provider, F, "DataResource">, Made<Provider, F, "DataAwsAmi">> {
+  return class BakedImage extends Construct implements BakedImageOf<unknown, unknown> {
     static fromEnv(name: string): string {
       return envRef(name);
     }
 
-    /** The image in the build region (a token resolved during apply when the image is new). */
     readonly imageId: string;
-    /** Content fingerprint: builder settings, provisioners, bytes of every file they upload or run. */
     readonly fingerprint: string;
-    /** The `terraform_data` resource that bakes (its `id` is the holder key tagged on the image). */
     readonly bake: Made<Provider, F, "DataResource">;
-    /** The lookup of the baked image, ordered after the bake. */
     readonly ami: Made<Provider, F, "DataAwsAmi">;
 
     constructor(scope: Construct, id: string, props: BakedImageProps<Provider>) {

@@ -64,26 +64,61 @@ export interface ImmutableFleetProps<Provider = unknown> {
 }
 
 /**
+ * An immutable blue/green fleet behind a load balancer, on `@cdktf/provider-aws` or `@cdktn/provider-aws`.
+ * Every image (or other launch change) is a new generation — launch template, target group and Auto
+ * Scaling group, named from a hash of the launch settings with the planning functions the Pulumi component
+ * uses — created before the previous one is destroyed. Once the new group exists, `kiln fleet rollout` (a
+ * `local-exec`) waits for its capacity and target health, moves the listener's weights to it step by step,
+ * baking and watching alarms; only then does Terraform destroy the previous generation. A failed or interrupted rollout puts the traffic back on the previous group,
+ * scales the new one to zero and fails the apply, which leaves the previous generation in place.
+ * `Parts` are the flavour's resource classes.
+ */
+export interface ImmutableFleetOf<Parts extends FleetParts> extends Construct {
+  readonly launchTemplate: Parts["launchTemplate"];
+  readonly targetGroup: Parts["targetGroup"];
+  readonly group: Parts["group"];
+  readonly listener: Parts["listener"];
+  /** The `terraform_data` whose create runs the rollout of each generation. */
+  readonly rollout: Parts["rollout"];
+}
+
+/** The classes of a generation's pieces, per flavour. */
+export interface FleetParts {
+  readonly launchTemplate: unknown;
+  readonly targetGroup: unknown;
+  readonly group: unknown;
+  readonly listener: unknown;
+  readonly rollout: unknown;
+}
+
+/** The `ImmutableFleet` class of a flavour whose `TerraformProvider` is `Provider`. */
+export type ImmutableFleetClass<Provider, Parts extends FleetParts> = new (
+  scope: Construct,
+  id: string,
+  props: ImmutableFleetProps<Provider>,
+) => ImmutableFleetOf<Parts>;
+
+/**
  * The `ImmutableFleet` class for one flavour (`cdktf` or `cdktn`, see flavour.ts); the entry points
  * `kiln/cdktf` and `kiln/cdktn` export what this returns.
  */
-export function defineImmutableFleet<Provider, F extends Flavour<Provider>>(lib: F) {
-  /**
-   * An immutable blue/green fleet behind a load balancer, on `@cdktf/provider-aws`. Every image (or other
-   * launch change) is a new generation — launch template, target group and Auto Scaling group, named from a
-   * hash of the launch settings with the planning functions the Pulumi component uses — created before the
-   * previous one is destroyed. Once the
-   * new group exists, `kiln fleet rollout` (a `local-exec`) waits for its capacity and target health, moves
-   * the listener's weights to it step by step, baking and watching alarms; only then does Terraform destroy
-   * the previous generation. A failed or interrupted rollout puts the traffic back on the previous group,
-   * scales the new one to zero and fails the apply, which leaves the previous generation in place.
-   */
+export function defineImmutableFleet<Provider, F extends Flavour<Provider>>(
+  lib: F,
+): ImmutableFleetClass<
+  Provider,
+  {
+    launchTemplate: Made<Provider, F, "LaunchTemplate">;
+    targetGroup: Made<Provider, F, "LbTargetGroup">;
+    group: Made<Provider, F, "AutoscalingGroup">;
+    listener: Made<Provider, F, "LbListener">;
+    rollout: Made<Provider, F, "DataResource">;
+  }
+> {
   return class ImmutableFleet extends Construct {
     readonly launchTemplate: Made<Provider, F, "LaunchTemplate">;
     readonly targetGroup: Made<Provider, F, "LbTargetGroup">;
     readonly group: Made<Provider, F, "AutoscalingGroup">;
     readonly listener: Made<Provider, F, "LbListener">;
-    /** The `terraform_data` whose create runs the rollout of each generation. */
     readonly rollout: Made<Provider, F, "DataResource">;
 
     constructor(scope: Construct, id: string, props: ImmutableFleetProps<Provider>) {

@@ -9,8 +9,18 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { DataResource, Fn, type TerraformProvider, Token } from "cdktf";
-import { defineBakedImage, type BakedImageProps as Props } from "./baked-image";
-import { defineImmutableFleet, type ImmutableFleetProps as FleetProps } from "./immutable-fleet";
+import {
+  type BakedImageClass,
+  type BakedImageOf,
+  defineBakedImage,
+  type BakedImageProps as Props,
+} from "./baked-image";
+import {
+  defineImmutableFleet,
+  type ImmutableFleetProps as FleetProps,
+  type ImmutableFleetClass,
+  type ImmutableFleetOf,
+} from "./immutable-fleet";
 
 const cdktf = {
   Token,
@@ -24,9 +34,23 @@ const cdktf = {
   LbListener,
 };
 
-export const BakedImage = defineBakedImage<TerraformProvider, typeof cdktf>(cdktf);
-export type BakedImage = InstanceType<typeof BakedImage>;
+export const BakedImage: BakedImageClass<TerraformProvider, DataResource, DataAwsAmi> = defineBakedImage<
+  TerraformProvider,
+  typeof cdktf
+>(cdktf);
+export type BakedImage = BakedImageOf<DataResource, DataAwsAmi>;
 export type BakedImageProps = Props<TerraformProvider>;
-export const ImmutableFleet = defineImmutableFleet<TerraformProvider, typeof cdktf>(cdktf);
-export type ImmutableFleet = InstanceType<typeof ImmutableFleet>;
+/** The classes of a generation's pieces under this flavour. */
+interface FleetParts {
+  launchTemplate: LaunchTemplate;
+  targetGroup: LbTargetGroup;
+  group: AutoscalingGroup;
+  listener: LbListener;
+  rollout: DataResource;
+}
+export const ImmutableFleet: ImmutableFleetClass<TerraformProvider, FleetParts> = defineImmutableFleet<
+  TerraformProvider,
+  typeof cdktf
+>(cdktf);
+export type ImmutableFleet = ImmutableFleetOf<FleetParts>;
 export type ImmutableFleetProps = FleetProps<TerraformProvider>;

@@ -9,8 +9,18 @@ import { LaunchTemplate } from "@cdktn/provider-aws/lib/launch-template";
 import { LbListener } from "@cdktn/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktn/provider-aws/lib/lb-target-group";
 import { DataResource, Fn, type TerraformProvider, Token } from "cdktn";
-import { defineBakedImage, type BakedImageProps as Props } from "../cdktf/baked-image";
-import { defineImmutableFleet, type ImmutableFleetProps as FleetProps } from "../cdktf/immutable-fleet";
+import {
+  type BakedImageClass,
+  type BakedImageOf,
+  defineBakedImage,
+  type BakedImageProps as Props,
+} from "../cdktf/baked-image";
+import {
+  defineImmutableFleet,
+  type ImmutableFleetProps as FleetProps,
+  type ImmutableFleetClass,
+  type ImmutableFleetOf,
+} from "../cdktf/immutable-fleet";
 
 const cdktn = {
   Token,
@@ -24,9 +34,23 @@ const cdktn = {
   LbListener,
 };
 
-export const BakedImage = defineBakedImage<TerraformProvider, typeof cdktn>(cdktn);
-export type BakedImage = InstanceType<typeof BakedImage>;
+export const BakedImage: BakedImageClass<TerraformProvider, DataResource, DataAwsAmi> = defineBakedImage<
+  TerraformProvider,
+  typeof cdktn
+>(cdktn);
+export type BakedImage = BakedImageOf<DataResource, DataAwsAmi>;
 export type BakedImageProps = Props<TerraformProvider>;
-export const ImmutableFleet = defineImmutableFleet<TerraformProvider, typeof cdktn>(cdktn);
-export type ImmutableFleet = InstanceType<typeof ImmutableFleet>;
+/** The classes of a generation's pieces under this flavour. */
+interface FleetParts {
+  launchTemplate: LaunchTemplate;
+  targetGroup: LbTargetGroup;
+  group: AutoscalingGroup;
+  listener: LbListener;
+  rollout: DataResource;
+}
+export const ImmutableFleet: ImmutableFleetClass<TerraformProvider, FleetParts> = defineImmutableFleet<
+  TerraformProvider,
+  typeof cdktn
+>(cdktn);
+export type ImmutableFleet = ImmutableFleetOf<FleetParts>;
 export type ImmutableFleetProps = FleetProps<TerraformProvider>;
