@@ -1,14 +1,23 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { kilnVersion } from "../../provider/util/version";
 import { renderFieldTables } from "./field-tables";
 import { immutableFleetComponent } from "./fleet-component";
+import { renderPluginTable } from "./plugin-table";
 import { allPlugins, isArgsPlugin } from "./plugins";
 import { renderPlainArgs, renderPulumiArgs } from "./pulumi-args";
 import { renderPulumiSchema } from "./pulumi-schema";
+import { replaceRegion } from "./readme-region";
 
-/** Every generated file, by path from the repository root, with the content the schemas give. */
-export function generatedFiles(): Record<string, string> {
+/**
+ * Every generated file, by path from the repository root (`root`: where README.md's hand-written parts
+ * are read), with the content the schemas give.
+ */
+export function generatedFiles(root: string): Record<string, string> {
   const plugins = allPlugins();
+  const readme = readFileSync(join(root, "README.md"), "utf8");
   return {
+    "README.md": replaceRegion(readme, "plugins", renderPluginTable(plugins), "README.md"),
     "provider/generated/pulumi-args.ts": renderPulumiArgs(plugins.filter(isArgsPlugin)),
     "provider/generated/plain-args.ts": renderPlainArgs(plugins.filter(isArgsPlugin)),
     "provider/generated/fields.md": renderFieldTables(plugins),
