@@ -13,6 +13,8 @@ function typeText(type: FieldType): string {
       return type.options.map(typeText).join(" or ");
     case "object":
       return "block";
+    case "plugins":
+      return `${type.of} block`;
     default:
       return type.kind;
   }

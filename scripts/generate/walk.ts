@@ -11,7 +11,9 @@ export type FieldType =
   | { readonly kind: "array"; readonly element: FieldType }
   | { readonly kind: "record"; readonly value: FieldType }
   | { readonly kind: "union"; readonly options: readonly FieldType[] }
-  | { readonly kind: "object"; readonly fields: readonly Field[] };
+  | { readonly kind: "object"; readonly fields: readonly Field[] }
+  /** A provisioner or post-processor block: the union of that kind's plugins (`pluginBlock`). */
+  | { readonly kind: "plugins"; readonly of: "provisioner" | "post-processor" };
 
 export interface Field {
   /** Packer's name, as the schema spells it (`ami_name`). */
@@ -20,6 +22,8 @@ export interface Field {
   readonly required: boolean;
   /** The field's one-line doc (`.describe()`), `@default` included. */
   readonly doc?: string;
+  /** The doc for front ends taking plain values (CDKTF), where it must differ (`.meta({ plain })`). */
+  readonly plainDoc?: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: zod's internal definition is untyped across schema kinds
@@ -29,15 +33,21 @@ function defOf(schema: z.ZodType): Def {
   return (schema as unknown as { _zod: { def: Def } })._zod.def;
 }
 
+/** What `.describe()` and `.meta()` registered; `plain` and `plugins` are Kiln's own keys. */
+function metaOf(schema: z.ZodType): { description?: string; plain?: string; plugins?: string } | undefined {
+  return z.globalRegistry.get(schema) as ReturnType<typeof metaOf>;
+}
+
 function docOf(schema: z.ZodType): string | undefined {
-  return z.globalRegistry.get(schema)?.description;
+  return metaOf(schema)?.description;
 }
 
 /** Wrappers that do not change the field's shape: optional, default, nullable, pipes. */
-function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; doc?: string } {
+function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; doc?: string; plainDoc?: string } {
   let current = schema;
   let optional = false;
   let doc = docOf(current);
+  let plainDoc = metaOf(current)?.plain;
   for (;;) {
     const def = defOf(current);
     if (def.type === "optional" || def.type === "default" || def.type === "prefault") optional = true;
@@ -49,13 +59,16 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; doc?:
       current = defOf(def.in).type === "transform" ? def.out : def.in;
     } else break;
     doc ??= docOf(current);
+    plainDoc ??= metaOf(current)?.plain;
   }
-  return { inner: current, optional, doc };
+  return { inner: current, optional, doc, plainDoc };
 }
 
 export function fieldType(schema: z.ZodType): FieldType {
   const { inner } = unwrap(schema);
   const def = defOf(inner);
+  const plugins = metaOf(inner)?.plugins;
+  if (plugins === "provisioner" || plugins === "post-processor") return { kind: "plugins", of: plugins };
   switch (def.type) {
     case "string":
       return { kind: "string" };
@@ -87,7 +100,7 @@ export function fieldsOf(schema: z.ZodType): Field[] {
   const def = defOf(inner);
   if (def.type !== "object") throw new Error(`expected an object schema, got ${def.type}`);
   return Object.entries(def.shape as Record<string, z.ZodType>).map(([name, field]) => {
-    const { optional, doc } = unwrap(field);
-    return { name, type: fieldType(field), required: !optional, doc };
+    const { optional, doc, plainDoc } = unwrap(field);
+    return { name, type: fieldType(field), required: !optional, doc, ...(plainDoc ? { plainDoc } : {}) };
   });
 }
