@@ -1,13 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fleetSettings } from "../../provider/fleet/settings";
 import { kilnVersion } from "../../provider/util/version";
 import { renderFieldTables } from "./field-tables";
+import { renderFleetArgs } from "./fleet-args";
 import { immutableFleetComponent } from "./fleet-component";
 import { renderPluginTable } from "./plugin-table";
 import { allPlugins, isArgsPlugin } from "./plugins";
 import { renderPlainArgs, renderPulumiArgs } from "./pulumi-args";
 import { renderPulumiSchema } from "./pulumi-schema";
 import { replaceRegion } from "./readme-region";
+import { fieldsOf } from "./walk";
 
 /**
  * Every generated file, by path from the repository root (`root`: where README.md's hand-written parts
@@ -21,6 +24,7 @@ export function generatedFiles(root: string): Record<string, string> {
     "provider/generated/pulumi-args.ts": renderPulumiArgs(plugins.filter(isArgsPlugin)),
     "provider/generated/plain-args.ts": renderPlainArgs(plugins.filter(isArgsPlugin)),
     "provider/generated/fields.md": renderFieldTables(plugins),
+    "provider/generated/fleet-args.ts": renderFleetArgs(fieldsOf(fleetSettings)),
     "schema.json": renderPulumiSchema(plugins.filter(isArgsPlugin), {
       version: kilnVersion(),
       components: [immutableFleetComponent],

@@ -11,7 +11,13 @@ export type FieldType =
   | { readonly kind: "array"; readonly element: FieldType }
   | { readonly kind: "record"; readonly value: FieldType }
   | { readonly kind: "union"; readonly options: readonly FieldType[] }
-  | { readonly kind: "object"; readonly fields: readonly Field[] }
+  | {
+      readonly kind: "object";
+      readonly fields: readonly Field[];
+      /** A generated interface's name and doc (`.meta({ typeName, description })` on the object). */
+      readonly typeName?: string;
+      readonly typeDoc?: string;
+    }
   /** A provisioner or post-processor block: the union of that kind's plugins (`pluginBlock`). */
   | { readonly kind: "plugins"; readonly of: "provisioner" | "post-processor" };
 
@@ -24,6 +30,8 @@ export interface Field {
   readonly doc?: string;
   /** The doc for front ends taking plain values (CDKTF), where it must differ (`.meta({ plain })`). */
   readonly plainDoc?: string;
+  /** Everything `.meta()` registered on the field and what it wraps (the outer wins): a generator's own keys. */
+  readonly meta: Readonly<Record<string, unknown>>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: zod's internal definition is untyped across schema kinds
@@ -33,8 +41,12 @@ function defOf(schema: z.ZodType): Def {
   return (schema as unknown as { _zod: { def: Def } })._zod.def;
 }
 
-/** What `.describe()` and `.meta()` registered; `plain` and `plugins` are Kiln's own keys. */
-function metaOf(schema: z.ZodType): { description?: string; plain?: string; plugins?: string } | undefined {
+/** What `.describe()` and `.meta()` registered; `plain`, `plugins`, `typeName` are Kiln's own keys. */
+function metaOf(
+  schema: z.ZodType,
+):
+  | ({ description?: string; plain?: string; plugins?: string; typeName?: string } & Record<string, unknown>)
+  | undefined {
   return z.globalRegistry.get(schema) as ReturnType<typeof metaOf>;
 }
 
@@ -43,11 +55,18 @@ function docOf(schema: z.ZodType): string | undefined {
 }
 
 /** Wrappers that do not change the field's shape: optional, default, nullable, pipes. */
-function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; doc?: string; plainDoc?: string } {
+function unwrap(schema: z.ZodType): {
+  inner: z.ZodType;
+  optional: boolean;
+  doc?: string;
+  plainDoc?: string;
+  meta: Record<string, unknown>;
+} {
   let current = schema;
   let optional = false;
   let doc = docOf(current);
   let plainDoc = metaOf(current)?.plain;
+  let meta: Record<string, unknown> = { ...metaOf(current) };
   for (;;) {
     const def = defOf(current);
     if (def.type === "optional" || def.type === "default" || def.type === "prefault") optional = true;
@@ -60,8 +79,9 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; doc?:
     } else break;
     doc ??= docOf(current);
     plainDoc ??= metaOf(current)?.plain;
+    meta = { ...metaOf(current), ...meta };
   }
-  return { inner: current, optional, doc, plainDoc };
+  return { inner: current, optional, doc, plainDoc, meta };
 }
 
 export function fieldType(schema: z.ZodType): FieldType {
@@ -87,8 +107,14 @@ export function fieldType(schema: z.ZodType): FieldType {
       return { kind: "record", value: fieldType(def.valueType) };
     case "union":
       return { kind: "union", options: def.options.map(fieldType) };
-    case "object":
-      return { kind: "object", fields: fieldsOf(inner) };
+    case "object": {
+      const own = metaOf(inner);
+      return {
+        kind: "object",
+        fields: fieldsOf(inner),
+        ...(own?.typeName ? { typeName: own.typeName, typeDoc: own.description } : {}),
+      };
+    }
     default:
       return { kind: "unknown" };
   }
@@ -100,7 +126,7 @@ export function fieldsOf(schema: z.ZodType): Field[] {
   const def = defOf(inner);
   if (def.type !== "object") throw new Error(`expected an object schema, got ${def.type}`);
   return Object.entries(def.shape as Record<string, z.ZodType>).map(([name, field]) => {
-    const { optional, doc, plainDoc } = unwrap(field);
-    return { name, type: fieldType(field), required: !optional, doc, ...(plainDoc ? { plainDoc } : {}) };
+    const { optional, doc, plainDoc, meta } = unwrap(field);
+    return { name, type: fieldType(field), required: !optional, doc, ...(plainDoc ? { plainDoc } : {}), meta };
   });
 }
