@@ -1,7 +1,7 @@
 import type { PluginFields } from "./plugins";
 import type { Field, FieldType } from "./walk";
 
-function typeText(type: FieldType): string {
+export function typeText(type: FieldType): string {
   switch (type.kind) {
     case "enum":
       return type.values.map((v) => `\`${JSON.stringify(v)}\``).join(", ");

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fleetSettings } from "../../provider/fleet/settings";
 import { kilnVersion } from "../../provider/util/version";
+import { renderArgsTable } from "./args-table";
 import { renderFieldTables } from "./field-tables";
 import { renderFleetArgs } from "./fleet-args";
 import { immutableFleetComponent } from "./fleet-component";
@@ -13,14 +14,20 @@ import { replaceRegion } from "./readme-region";
 import { fieldsOf } from "./walk";
 
 /**
- * Every generated file, by path from the repository root (`root`: where README.md's hand-written parts
+ * Every generated file, by path from the repository root (`root`: where the READMEs' hand-written parts
  * are read), with the content the schemas give.
  */
 export function generatedFiles(root: string): Record<string, string> {
   const plugins = allPlugins();
-  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const region = (file: string, name: string, body: string) =>
+    replaceRegion(readFileSync(join(root, file), "utf8"), name, body, file);
   return {
-    "README.md": replaceRegion(readme, "plugins", renderPluginTable(plugins), "README.md"),
+    "README.md": region("README.md", "plugins", renderPluginTable(plugins)),
+    "provider/pulumi/README.md": region(
+      "provider/pulumi/README.md",
+      "arguments",
+      renderArgsTable(plugins.filter(isArgsPlugin)),
+    ),
     "provider/generated/pulumi-args.ts": renderPulumiArgs(plugins.filter(isArgsPlugin)),
     "provider/generated/plain-args.ts": renderPlainArgs(plugins.filter(isArgsPlugin)),
     "provider/generated/fields.md": renderFieldTables(plugins),

@@ -67,3 +67,8 @@ export function pascalCase(name: string): string {
   const camel = camelCase(name);
   return camel.charAt(0).toUpperCase() + camel.slice(1);
 }
+
+/** A doc for camelCase front ends: Packer's snake_case names in backticks (`ami_name`) become `amiName`. */
+export function camelDoc(doc: string): string {
+  return doc.replace(/`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`/g, (_, name: string) => `\`${camelCase(name)}\``);
+}

@@ -5,7 +5,7 @@ import {
   resourceOutputs,
   SECRET_OUTPUT_FIELDS,
 } from "../../provider/pulumi/resource-fields";
-import { camelCase, type PluginFields, pascalCase } from "./plugins";
+import { camelCase, camelDoc, type PluginFields, pascalCase } from "./plugins";
 import { type Field, type FieldType, fieldsOf } from "./walk";
 
 /**
@@ -30,7 +30,7 @@ export interface ComponentSpec {
 
 /** A field's doc for every language: Packer's snake_case names in backticks become the schema's camelCase. */
 function describe(field: Field): string | undefined {
-  return field.doc?.replace(/`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`/g, (_, name: string) => `\`${camelCase(name)}\``);
+  return field.doc === undefined ? undefined : camelDoc(field.doc);
 }
 
 class SchemaWriter {
