@@ -120,3 +120,26 @@ export function renderFleetArgs(fields: readonly Field[]): string {
     cdktfProps,
   ].join("");
 }
+
+const KIND_TEXT: Record<PulumiArgKind, string> = {
+  plain: "must be known when the program runs (a literal or configuration value)",
+  object: "an object or list known when the program runs, whose entries may be another resource's outputs",
+  input: "may be another resource's output",
+};
+
+/** provider/pulumi/README.md: how each of the fleet's arguments may arrive from another language. */
+export function renderFleetArgKinds(kinds: Readonly<Partial<Record<string, PulumiArgKind>>>): string {
+  const order: PulumiArgKind[] = ["plain", "object", "input"];
+  return [
+    "| arguments | how they may be given |",
+    "| --- | --- |",
+    ...order.map(
+      (kind) =>
+        `| ${Object.entries(kinds)
+          .filter(([, k]) => k === kind)
+          .map(([name]) => `\`${name}\``)
+          .join(", ")} | ${KIND_TEXT[kind]} |`,
+    ),
+    "",
+  ].join("\n");
+}

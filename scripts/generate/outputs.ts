@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fleetSettings } from "../../provider/fleet/settings";
+import { fleetSettings, PULUMI_FLEET_ARGS } from "../../provider/fleet/settings";
 import { kilnVersion } from "../../provider/util/version";
 import { renderArgsTable } from "./args-table";
 import { renderFieldTables } from "./field-tables";
-import { renderFleetArgs } from "./fleet-args";
+import { renderFleetArgKinds, renderFleetArgs } from "./fleet-args";
 import { immutableFleetComponent } from "./fleet-component";
 import { renderPluginTable } from "./plugin-table";
 import { allPlugins, isArgsPlugin } from "./plugins";
@@ -23,10 +23,11 @@ export function generatedFiles(root: string): Record<string, string> {
     replaceRegion(readFileSync(join(root, file), "utf8"), name, body, file);
   return {
     "README.md": region("README.md", "plugins", renderPluginTable(plugins)),
-    "provider/pulumi/README.md": region(
+    "provider/pulumi/README.md": replaceRegion(
+      region("provider/pulumi/README.md", "arguments", renderArgsTable(plugins.filter(isArgsPlugin))),
+      "fleet-arguments",
+      renderFleetArgKinds(PULUMI_FLEET_ARGS),
       "provider/pulumi/README.md",
-      "arguments",
-      renderArgsTable(plugins.filter(isArgsPlugin)),
     ),
     "provider/generated/pulumi-args.ts": renderPulumiArgs(plugins.filter(isArgsPlugin)),
     "provider/generated/plain-args.ts": renderPlainArgs(plugins.filter(isArgsPlugin)),
