@@ -140,14 +140,6 @@ interface Settings {
   readonly instancePort: number;
 }
 
-/** Known at synth: no Terraform reference (token) at any depth. */
-function known(value: unknown): boolean {
-  if (Token.isUnresolved(value)) return false;
-  if (Array.isArray(value)) return value.every(known);
-  if (value && typeof value === "object") return Object.values(value).every(known);
-  return true;
-}
-
 /** Eager checks, each naming the prop, so a bad fleet fails at synth rather than halfway through a deploy. */
 function validate(path: string, props: ImmutableFleetProps): Settings {
   const problems: string[] = [];
@@ -160,7 +152,8 @@ function validate(path: string, props: ImmutableFleetProps): Settings {
   }
   // Each setting's own checks (durations, ports, percentages, steps…), shared with the Pulumi component.
   const { provider: _provider, ...settings } = props;
-  for (const { setting, reason } of settingProblems(settings, known)) problems.push(`${setting}: ${reason}`);
+  for (const { setting, reason } of settingProblems(settings, (v) => Token.isUnresolved(v)))
+    problems.push(`${setting}: ${reason}`);
   if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length === 0) {
     problems.push("subnetIds: give at least one subnet");
   }

@@ -25,14 +25,6 @@ export interface ResolvedCapacity {
 const plain = <T>(value: pulumi.Input<T> | undefined): value is T =>
   value !== undefined && !(typeof value === "object" && value !== null && ("apply" in value || "then" in value));
 
-/** Known when the program runs: no Output or promise at any depth. */
-function known(value: unknown): boolean {
-  if (!plain(value)) return false;
-  if (Array.isArray(value)) return value.every(known);
-  if (value && typeof value === "object") return Object.values(value).every(known);
-  return true;
-}
-
 /**
  * Checks the args before any resource is registered, naming each in brackets; values not yet known
  * (Outputs) are left to the cloud. Returns the capacity with its defaults.
@@ -41,8 +33,8 @@ export function validateFleetArgs(name: string, args: ImmutableFleetArgs, config
   const problems: string[] = [];
   const say = (problem: string) => problems.push(problem);
   if ((args.imageId === undefined) === (args.image === undefined)) say("give exactly one of [imageId] and [image]");
-  // Each setting's own checks (an AMI ID, durations, percentages, steps…), for the values already known.
-  for (const { setting, reason } of settingProblems(args, known)) {
+  // Each setting's own checks (an AMI ID, durations, percentages, steps…), for the values known already.
+  for (const { setting, reason } of settingProblems(args, (v) => v !== undefined && !plain(v))) {
     say(`[${setting}] ${reason}`);
   }
   if (args.instanceType === undefined || (plain(args.instanceType) && args.instanceType.trim() === "")) {

@@ -287,17 +287,25 @@ export const PULUMI_FLEET_ARGS: Readonly<Partial<Record<FleetSettingName, Pulumi
   }),
 );
 
+/** Whether a value is known, `pending` (an Output, a token) nowhere in it. */
+function known(value: unknown, pending: (value: unknown) => boolean): boolean {
+  if (pending(value)) return false;
+  if (Array.isArray(value)) return value.every((v) => known(v, pending));
+  if (value && typeof value === "object") return Object.values(value).every((v) => known(v, pending));
+  return true;
+}
+
 /**
- * The value checks of the settings given, each problem naming its setting, in declaration order. Only
- * values `known(value)` accepts are checked (a Pulumi Output or a Terraform token is left to the cloud).
+ * The value checks of the settings given, each problem naming its setting, in declaration order. A value
+ * with a part not known yet (`pending`: a Pulumi Output, a Terraform token) is left to the cloud.
  */
 export function settingProblems(
   values: object,
-  known: (value: unknown) => boolean,
+  pending: (value: unknown) => boolean,
 ): { readonly setting: FleetSettingName; readonly reason: string }[] {
   return names.flatMap((setting) => {
     const value = (values as Readonly<Record<string, unknown>>)[setting];
-    if (value === undefined || !known(value)) return [];
+    if (value === undefined || !known(value, pending)) return [];
     const checked = fleetSettings.shape[setting].safeParse(value);
     return checked.success ? [] : [{ setting, reason: checked.error.issues[0]?.message ?? "is not valid" }];
   });
