@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { ROLLOUT_ENV } from "../../provider/cli/fleet-command";
 import type { RolloutInput } from "../../provider/fleet/input-types";
 import { GENERATION_KEY_LENGTH, generationNames } from "../../provider/fleet/plan";
-import { settingProblems } from "../../provider/fleet/settings";
+import { FLEET_DEFAULTS, settingProblems } from "../../provider/fleet/settings";
 import type { FleetSettingsProps } from "../../provider/generated/fleet-args";
 import { shellQuote } from "../../provider/util/shell";
 import { kilnCommand } from "./kiln-command";
@@ -77,8 +77,8 @@ export class ImmutableFleet extends Construct {
       port: settings.instancePort,
       protocol: "HTTP",
       vpcId: props.vpcId,
-      deregistrationDelay: String(props.deregistrationDelay ?? 30),
-      healthCheck: { path: props.healthCheckPath ?? "/", matcher: "200" },
+      deregistrationDelay: String(props.deregistrationDelay ?? FLEET_DEFAULTS.deregistrationDelay),
+      healthCheck: { path: props.healthCheckPath ?? FLEET_DEFAULTS.healthCheckPath, matcher: "200" },
       lifecycle: replaceFirst,
     });
     this.group = new AutoscalingGroup(this, "group", {
@@ -91,14 +91,14 @@ export class ImmutableFleet extends Construct {
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
       targetGroupArns: [this.targetGroup.arn],
       healthCheckType: "ELB",
-      waitForCapacityTimeout: props.healthTimeout ?? "10m",
+      waitForCapacityTimeout: props.healthTimeout ?? FLEET_DEFAULTS.healthTimeout,
       tag: [{ key: "kiln:fleet", value: id, propagateAtLaunch: true }],
       lifecycle: replaceFirst,
     });
     this.listener = new LbListener(this, "listener", {
       provider,
       loadBalancerArn: props.loadBalancerArn,
-      port: props.port ?? 80,
+      port: props.port ?? FLEET_DEFAULTS.port,
       protocol: "HTTP",
       defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
       // After the first deploy the rollout owns the weights; Terraform must not put them back.
@@ -112,9 +112,12 @@ export class ImmutableFleet extends Construct {
       capacity: settings.capacity,
       listenerArn: this.listener.arn,
       canarySteps: settings.canarySteps,
-      bakeTime: props.bakeTime ?? "0s",
-      alarmNames: props.alarmNames ?? [],
-      health: { timeout: props.healthTimeout ?? "10m", minHealthyPercent: props.minHealthyPercent ?? 100 },
+      bakeTime: props.bakeTime ?? FLEET_DEFAULTS.bakeTime,
+      alarmNames: props.alarmNames ?? [...FLEET_DEFAULTS.alarmNames],
+      health: {
+        timeout: props.healthTimeout ?? FLEET_DEFAULTS.healthTimeout,
+        minHealthyPercent: props.minHealthyPercent ?? FLEET_DEFAULTS.minHealthyPercent,
+      },
       ...(props.endpoint ? { endpoint: props.endpoint } : {}),
     };
     const kiln = kilnCommand().map(shellQuote).join(" ");
@@ -143,7 +146,7 @@ interface Settings {
 /** Eager checks, each naming the prop, so a bad fleet fails at synth rather than halfway through a deploy. */
 function validate(path: string, props: ImmutableFleetProps): Settings {
   const problems: string[] = [];
-  const desired = props.desiredCapacity ?? 2;
+  const desired = props.desiredCapacity ?? FLEET_DEFAULTS.desiredCapacity;
   const capacity = { min: props.minSize ?? desired, max: props.maxSize ?? desired, desired };
   if (!(capacity.min <= capacity.desired && capacity.desired <= capacity.max)) {
     problems.push(
@@ -158,5 +161,9 @@ function validate(path: string, props: ImmutableFleetProps): Settings {
     problems.push("subnetIds: give at least one subnet");
   }
   if (problems.length) throw new Error(`ImmutableFleet '${path}': ${problems.join("; ")}`);
-  return { capacity, canarySteps: props.canarySteps ?? [], instancePort: props.instancePort ?? 80 };
+  return {
+    capacity,
+    canarySteps: props.canarySteps ?? [...FLEET_DEFAULTS.canarySteps],
+    instancePort: props.instancePort ?? FLEET_DEFAULTS.instancePort,
+  };
 }

@@ -4,7 +4,7 @@
  * construct and the plugin's schema; the argument types are generated from it (`make generate`).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { settingProblems } from "../../provider/fleet/settings";
+import { FLEET_DEFAULTS, settingProblems } from "../../provider/fleet/settings";
 import type { FleetCapacity, FleetSettingsArgs } from "../../provider/generated/fleet-args";
 import type { BakedImage } from "../../provider/pulumi/baked-image";
 
@@ -66,7 +66,7 @@ export function validateFleetArgs(name: string, args: ImmutableFleetArgs, config
 }
 
 function resolveCapacity(c: FleetCapacity): ResolvedCapacity {
-  const min = c.min ?? 1;
+  const min = c.min ?? FLEET_DEFAULTS.capacity.min;
   const desired = c.desired ?? min;
   return { min, desired, max: c.max ?? Math.max(min, desired) };
 }

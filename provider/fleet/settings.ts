@@ -13,6 +13,7 @@
  * - `cdktf`: taken by the CDKTF construct (`"required"` or `"optional"`); its values are literals or tokens.
  * - `docs`: a front end's own doc where the shared one would be wrong for it.
  * - `typeName`: the name of a nested object's generated interface.
+ * - `defaultValue`: the constant default (from FLEET_DEFAULTS), which the doc's `@default` states.
  */
 import { z } from "zod";
 import { parseDuration } from "../util/duration";
@@ -22,6 +23,8 @@ export type PulumiArgKind = "input" | "object" | "plain";
 
 interface SettingMeta {
   readonly description: string;
+  /** The constant the front ends use when the setting is not given; the doc's `@default` is written from it. */
+  readonly defaultValue?: unknown;
   readonly pulumi?: PulumiArgKind;
   readonly pulumiRequired?: true;
   readonly cdktf?: "required" | "optional";
@@ -47,9 +50,34 @@ const count = z
   .number()
   .refine((n) => Number.isInteger(n) && n >= 0, { error: (i) => `${i.input} is not a whole number ≥ 0` });
 
+/**
+ * The constant defaults, by setting (a nested object's by field): the front ends apply these and the docs'
+ * `@default` is written from them (`defaultValue` in a setting's meta), so they cannot disagree.
+ */
+export const FLEET_DEFAULTS = {
+  capacity: { min: 1 },
+  loadBalancer: { port: 80, internal: false },
+  targetGroup: { port: 80, protocol: "HTTP", healthCheckPath: "/", deregistrationDelay: 30 },
+  tags: {},
+  requireImdsv2: true,
+  healthCheckGracePeriod: 60,
+  desiredCapacity: 2,
+  port: 80,
+  instancePort: 80,
+  healthCheckPath: "/",
+  deregistrationDelay: 30,
+  canarySteps: [],
+  bakeTime: "0s",
+  alarmNames: [],
+  healthCheckTimeout: "10m",
+  healthTimeout: "10m",
+  minHealthyPercent: 100,
+  keepPrevious: false,
+} as const;
+
 const capacity = z
   .object({
-    min: z.number().optional().describe("@default 1"),
+    min: z.number().optional().meta({ defaultValue: FLEET_DEFAULTS.capacity.min }),
     max: z.number().optional().describe("@default - the larger of `min` and `desired`"),
     desired: z.number().optional().describe("@default - `min`"),
   })
@@ -66,8 +94,8 @@ const loadBalancer = z
     securityGroupIds: strings
       .optional()
       .meta({ description: "@default - the VPC's default security group", pulumi: "input" }),
-    port: z.number().optional().describe("Listener port. @default 80"),
-    internal: z.boolean().optional().describe("@default false"),
+    port: z.number().optional().meta({ description: "Listener port.", defaultValue: FLEET_DEFAULTS.loadBalancer.port }),
+    internal: z.boolean().optional().meta({ defaultValue: FLEET_DEFAULTS.loadBalancer.internal }),
   })
   .meta({
     typeName: "FleetLoadBalancer",
@@ -76,13 +104,16 @@ const loadBalancer = z
 
 const targetGroup = z
   .object({
-    port: z.number().optional().describe("Port the instances serve on. @default 80"),
-    protocol: z.enum(["HTTP", "HTTPS"]).optional().describe('@default "HTTP"'),
-    healthCheckPath: z.string().optional().describe('@default "/"'),
-    deregistrationDelay: z
+    port: z
       .number()
       .optional()
-      .describe("Seconds a deregistering target keeps its connections. @default 30"),
+      .meta({ description: "Port the instances serve on.", defaultValue: FLEET_DEFAULTS.targetGroup.port }),
+    protocol: z.enum(["HTTP", "HTTPS"]).optional().meta({ defaultValue: FLEET_DEFAULTS.targetGroup.protocol }),
+    healthCheckPath: z.string().optional().meta({ defaultValue: FLEET_DEFAULTS.targetGroup.healthCheckPath }),
+    deregistrationDelay: z.number().optional().meta({
+      description: "Seconds a deregistering target keeps its connections.",
+      defaultValue: FLEET_DEFAULTS.targetGroup.deregistrationDelay,
+    }),
   })
   .meta({ typeName: "FleetTargetGroup", description: "The target group each generation gets." });
 
@@ -142,7 +173,8 @@ export const fleetSettings = z.object({
   }),
   tags: setting(z.record(z.string(), z.string()), {
     description:
-      "Tags on every resource, propagated to instances and their volumes. Instances are tagged at launch, so a change is a new generation (blue/green). @default {}",
+      "Tags on every resource, propagated to instances and their volumes. Instances are tagged at launch, so a change is a new generation (blue/green).",
+    defaultValue: FLEET_DEFAULTS.tags,
     pulumi: "object",
   }),
   capacity: setting(capacity, {
@@ -151,20 +183,26 @@ export const fleetSettings = z.object({
     pulumi: "plain",
   }),
   desiredCapacity: setting(count, {
-    description: "Instances the group runs; updated in place. @default 2",
+    description: "Instances the group runs; updated in place.",
+    defaultValue: FLEET_DEFAULTS.desiredCapacity,
     cdktf: "optional",
   }),
   minSize: setting(count, { description: "@default - `desiredCapacity`", cdktf: "optional" }),
   maxSize: setting(count, { description: "@default - `desiredCapacity`", cdktf: "optional" }),
   requireImdsv2: setting(z.boolean(), {
-    description: `Require IMDSv2 session tokens for instance metadata; ${LAUNCH_CHANGE}. @default true`,
+    description: `Require IMDSv2 session tokens for instance metadata; ${LAUNCH_CHANGE}.`,
+    defaultValue: FLEET_DEFAULTS.requireImdsv2,
     pulumi: "plain",
   }),
   healthCheckGracePeriod: setting(
     z.number().refine((g) => Number.isInteger(g) && g >= 0, {
       error: (i) => `${i.input} is not a whole number of seconds`,
     }),
-    { description: "Seconds after launch before health checks count. @default 60", pulumi: "plain" },
+    {
+      description: "Seconds after launch before health checks count.",
+      defaultValue: FLEET_DEFAULTS.healthCheckGracePeriod,
+      pulumi: "plain",
+    },
   ),
   listenerArn: setting(
     z.string().refine((v) => /:listener\/app\//.test(v), { error: "is not an ALB listener ARN" }),
@@ -186,7 +224,11 @@ export const fleetSettings = z.object({
     description: "The load balancer the fleet serves behind; the fleet owns its listener on `port`.",
     cdktf: "required",
   }),
-  port: setting(port, { description: "Port of the fleet's listener. @default 80", cdktf: "optional" }),
+  port: setting(port, {
+    description: "Port of the fleet's listener.",
+    defaultValue: FLEET_DEFAULTS.port,
+    cdktf: "optional",
+  }),
   vpcId: setting(z.string(), {
     description: "VPC of the target groups, with `listenerArn` or `listenerRuleArn`. @default - `loadBalancer.vpcId`",
     docs: { cdktf: "VPC of the target groups." },
@@ -198,13 +240,19 @@ export const fleetSettings = z.object({
       'The target group each generation gets. @default - port 80, HTTP, health check on "/", 30 s deregistration delay',
     pulumi: "plain",
   }),
-  instancePort: setting(port, { description: "Port the instances serve on. @default 80", cdktf: "optional" }),
+  instancePort: setting(port, {
+    description: "Port the instances serve on.",
+    defaultValue: FLEET_DEFAULTS.instancePort,
+    cdktf: "optional",
+  }),
   healthCheckPath: setting(z.string(), {
-    description: 'Path of the target group\'s HTTP health check. @default "/"',
+    description: "Path of the target group's HTTP health check.",
+    defaultValue: FLEET_DEFAULTS.healthCheckPath,
     cdktf: "optional",
   }),
   deregistrationDelay: setting(z.number(), {
-    description: "Seconds a deregistered instance keeps its connections. @default 30",
+    description: "Seconds a deregistered instance keeps its connections.",
+    defaultValue: FLEET_DEFAULTS.deregistrationDelay,
     cdktf: "optional",
   }),
   canarySteps: setting(
@@ -213,34 +261,39 @@ export const fleetSettings = z.object({
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
     {
-      description: "Canary percentages before 100 %, e.g. `[10, 50]`. @default [] (all traffic at once)",
+      description: "Canary percentages before 100 %, e.g. `[10, 50]`; none: all traffic at once.",
+      defaultValue: FLEET_DEFAULTS.canarySteps,
       pulumi: "plain",
       cdktf: "optional",
     },
   ),
   bakeTime: setting(duration, {
-    description: 'Wait after each traffic step, watching `alarmNames` (Go duration). @default "0s"',
+    description: "Wait after each traffic step, watching `alarmNames` (Go duration).",
+    defaultValue: FLEET_DEFAULTS.bakeTime,
     pulumi: "plain",
     cdktf: "optional",
   }),
   alarmNames: setting(strings, {
-    description: "CloudWatch alarms that roll the update back when in ALARM during a bake. @default []",
+    description: "CloudWatch alarms that roll the update back when in ALARM during a bake.",
+    defaultValue: FLEET_DEFAULTS.alarmNames,
     pulumi: "object",
     cdktf: "optional",
   }),
   healthCheckTimeout: setting(duration, {
-    description:
-      'How long the new group may take to become healthy before the update is rolled back (Go duration). @default "10m"',
+    description: "How long the new group may take to become healthy before the update is rolled back (Go duration).",
+    defaultValue: FLEET_DEFAULTS.healthCheckTimeout,
     pulumi: "plain",
   }),
   healthTimeout: setting(duration, {
-    description: 'How long the new generation has to become healthy (Go duration). @default "10m"',
+    description: "How long the new generation has to become healthy (Go duration).",
+    defaultValue: FLEET_DEFAULTS.healthTimeout,
     cdktf: "optional",
   }),
   minHealthyPercent: setting(
     z.number().refine((p) => p > 0 && p <= 100, { error: (i) => `${i.input} is not in (0, 100]` }),
     {
-      description: "Share of the desired capacity that must be healthy, percent. @default 100",
+      description: "Share of the desired capacity that must be healthy, percent.",
+      defaultValue: FLEET_DEFAULTS.minHealthyPercent,
       pulumi: "plain",
       cdktf: "optional",
     },
@@ -255,8 +308,9 @@ export const fleetSettings = z.object({
       "slot (empty) and replaces nothing; turning it off deletes the second slot, after a blue/green cutover",
       "to a new generation in the first when the second was the live one. The slots' capacity and launch",
       "settings are then set by the rollout, not updated in place by Pulumi (a `pulumi refresh` shows the",
-      "kept group at zero). @default false",
+      "kept group at zero).",
     ].join(" "),
+    defaultValue: FLEET_DEFAULTS.keepPrevious,
     pulumi: "plain",
   }),
   region: setting(z.string(), {

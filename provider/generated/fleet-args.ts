@@ -71,7 +71,7 @@ export interface FleetSettingsArgs {
   readonly vpcId?: pulumi.Input<string>;
   /** The target group each generation gets. @default - port 80, HTTP, health check on "/", 30 s deregistration delay */
   readonly targetGroup?: FleetTargetGroup;
-  /** Canary percentages before 100 %, e.g. `[10, 50]`. @default [] (all traffic at once) */
+  /** Canary percentages before 100 %, e.g. `[10, 50]`; none: all traffic at once. @default [] */
   readonly canarySteps?: number[];
   /** Wait after each traffic step, watching `alarmNames` (Go duration). @default "0s" */
   readonly bakeTime?: string;
@@ -117,7 +117,7 @@ export interface FleetSettingsProps {
   readonly healthCheckPath?: string;
   /** Seconds a deregistered instance keeps its connections. @default 30 */
   readonly deregistrationDelay?: number;
-  /** Canary percentages before 100 %, e.g. `[10, 50]`. @default [] (all traffic at once) */
+  /** Canary percentages before 100 %, e.g. `[10, 50]`; none: all traffic at once. @default [] */
   readonly canarySteps?: number[];
   /** Wait after each traffic step, watching `alarmNames` (Go duration). @default "0s" */
   readonly bakeTime?: string;

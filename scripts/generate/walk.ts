@@ -50,8 +50,14 @@ function metaOf(
   return z.globalRegistry.get(schema) as ReturnType<typeof metaOf>;
 }
 
+/**
+ * The doc `.describe()` or `.meta()` gave, with `@default <value>` written from a `defaultValue` (a constant
+ * the code uses, so doc and code cannot disagree).
+ */
 function docOf(schema: z.ZodType): string | undefined {
-  return metaOf(schema)?.description;
+  const meta = metaOf(schema);
+  if (meta?.defaultValue === undefined) return meta?.description;
+  return `${meta.description ? `${meta.description} ` : ""}@default ${JSON.stringify(meta.defaultValue)}`;
 }
 
 /** Wrappers that do not change the field's shape: optional, default, nullable, pipes. */
