@@ -6,9 +6,9 @@ import {
 } from "../../provider/pulumi/resource-fields";
 import { typeText } from "./field-tables";
 import { type ArgsPlugin, camelCase, camelDoc } from "./plugins";
+import { markdownTable } from "./readme-region";
 import { type FieldType, fieldsOf } from "./walk";
 
-const cell = (text: string) => text.replace(/\|/g, "\\|");
 const code = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
 
 /** A field's type, a provisioner or post-processor block named by the types it may be. */
@@ -45,14 +45,20 @@ export function renderArgsTable(plugins: readonly ArgsPlugin[]): string {
   const builders = plugins.filter((p) => p.kind === "builder" && p.inlineKey);
   const common = (fields: z.ZodType) => code(fieldsOf(fields).map((f) => camelCase(f.name)));
   return [
-    "| argument | type | description |",
-    "| --- | --- | --- |",
-    ...builders.map(
-      (b) =>
-        `| \`${b.inlineKey}\` | block | Packer's \`${b.type}\` builder, every field in camelCase ([its fields](../generated/fields.md#builder-${b.type})); Packer's snake_case names are accepted too. Set exactly one builder, or \`template\`. |`,
-    ),
-    ...fieldsOf(resourceFields).map(
-      (f) => `| \`${camelCase(f.name)}\` | ${cell(typeCell(f.type, plugins))} | ${cell(camelDoc(f.doc ?? ""))} |`,
+    markdownTable(
+      ["argument", "type", "description"],
+      [
+        ...builders.map((b) => [
+          `\`${b.inlineKey}\``,
+          "block",
+          `Packer's \`${b.type}\` builder, every field in camelCase ([its fields](../generated/fields.md#builder-${b.type})); Packer's snake_case names are accepted too. Set exactly one builder, or \`template\`.`,
+        ]),
+        ...fieldsOf(resourceFields).map((f) => [
+          `\`${camelCase(f.name)}\``,
+          typeCell(f.type, plugins),
+          camelDoc(f.doc ?? ""),
+        ]),
+      ],
     ),
     "",
     `Every provisioner also takes ${common(provisionerCommonFields)}; every post-processor ${common(postProcessorCommonFields)}.`,

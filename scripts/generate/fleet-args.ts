@@ -1,4 +1,5 @@
 import type { PulumiArgKind } from "../../provider/fleet/settings";
+import { markdownTable } from "./readme-region";
 import type { Field, FieldType } from "./walk";
 
 /**
@@ -129,17 +130,14 @@ const KIND_TEXT: Record<PulumiArgKind, string> = {
 
 /** provider/pulumi/README.md: how each of the fleet's arguments may arrive from another language. */
 export function renderFleetArgKinds(kinds: Readonly<Partial<Record<string, PulumiArgKind>>>): string {
+  const names = (kind: PulumiArgKind) =>
+    Object.entries(kinds)
+      .filter(([, k]) => k === kind)
+      .map(([name]) => `\`${name}\``)
+      .join(", ");
   const order: PulumiArgKind[] = ["plain", "object", "input"];
-  return [
-    "| arguments | how they may be given |",
-    "| --- | --- |",
-    ...order.map(
-      (kind) =>
-        `| ${Object.entries(kinds)
-          .filter(([, k]) => k === kind)
-          .map(([name]) => `\`${name}\``)
-          .join(", ")} | ${KIND_TEXT[kind]} |`,
-    ),
-    "",
-  ].join("\n");
+  return `${markdownTable(
+    ["arguments", "how they may be given"],
+    order.map((kind) => [names(kind), KIND_TEXT[kind]]),
+  )}\n`;
 }

@@ -1,5 +1,6 @@
 import { postProcessorCommonFields, provisionerCommonFields } from "../../provider/pulumi/resource-fields";
 import type { PluginFields } from "./plugins";
+import { markdownTable } from "./readme-region";
 import { fieldsOf } from "./walk";
 
 /** GitHub's anchor for a heading of provider/generated/fields.md (`## builder \`amazon-ebs\``). */
@@ -15,11 +16,14 @@ const names = (fields: { name: string }[]) => fields.map((f) => `\`${f.name}\``)
 /** The README's table of plugins, from the descriptors: what each does and a link to its fields. */
 export function renderPluginTable(plugins: readonly PluginFields[]): string {
   return [
-    "| kind | type | what it does | fields |",
-    "| --- | --- | --- | --- |",
-    ...plugins.map(
-      (p) =>
-        `| ${p.kind} | \`${p.type}\` | ${p.summary.replace(/\|/g, "\\|")} | [${p.fields.length}](provider/generated/fields.md#${anchor(p)}) |`,
+    markdownTable(
+      ["kind", "type", "what it does", "fields"],
+      plugins.map((p) => [
+        p.kind,
+        `\`${p.type}\``,
+        p.summary,
+        `[${p.fields.length}](provider/generated/fields.md#${anchor(p)})`,
+      ]),
     ),
     "",
     `Every provisioner also takes ${names(fieldsOf(provisionerCommonFields))}; every post-processor ` +

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILDERS } from "../../provider/builders/registry";
 import { generatedFiles } from "../../scripts/generate/outputs";
-import { replaceRegion } from "../../scripts/generate/readme-region";
+import { markdownTable, replaceRegion } from "../../scripts/generate/readme-region";
 import { fieldsOf } from "../../scripts/generate/walk";
 
 describe("generated files", () => {
@@ -28,5 +28,11 @@ describe("generated files", () => {
       "intro\n<!-- generated:plugins (how) -->\nnew table\n<!-- /generated:plugins -->\noutro\n",
     );
     expect(() => replaceRegion("no markers", "plugins", "x", "README.md")).toThrow(/README.md: no region/);
+  });
+
+  it("writes Markdown tables padded as biome formats them, pipes escaped", () => {
+    expect(markdownTable(["a", "long header"], [["x|y", "z"]])).toBe(
+      ["| a    | long header |", "| ---- | ----------- |", "| x\\|y | z           |"].join("\n"),
+    );
   });
 });
