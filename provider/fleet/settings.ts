@@ -236,8 +236,8 @@ export const fleetSettings = z.object({
     cdktf: "required",
   }),
   targetGroup: setting(targetGroup, {
-    description:
-      'The target group each generation gets. @default - port 80, HTTP, health check on "/", 30 s deregistration delay',
+    description: "The target group each generation gets.",
+    defaultValue: FLEET_DEFAULTS.targetGroup,
     pulumi: "plain",
   }),
   instancePort: setting(port, {

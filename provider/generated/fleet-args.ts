@@ -69,7 +69,7 @@ export interface FleetSettingsArgs {
   readonly loadBalancer?: FleetLoadBalancer;
   /** VPC of the target groups, with `listenerArn` or `listenerRuleArn`. @default - `loadBalancer.vpcId` */
   readonly vpcId?: pulumi.Input<string>;
-  /** The target group each generation gets. @default - port 80, HTTP, health check on "/", 30 s deregistration delay */
+  /** The target group each generation gets. @default {"port":80,"protocol":"HTTP","healthCheckPath":"/","deregistrationDelay":30} */
   readonly targetGroup?: FleetTargetGroup;
   /** Canary percentages before 100 %, e.g. `[10, 50]`; none: all traffic at once. @default [] */
   readonly canarySteps?: number[];
