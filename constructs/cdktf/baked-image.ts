@@ -4,52 +4,26 @@ import { Construct } from "constructs";
 import { holderTag } from "../../provider/builders/image-store";
 import type { ImageCheckResult } from "../../provider/cli/image-command";
 import { envRef, type ImageRequest, REQUEST_ENV } from "../../provider/cli/image-request";
-import type { AmazonEbsArgs, PostProcessorArgs, ProvisionerArgs } from "../../provider/generated/plain-args";
+import type { AmazonEbsArgs, BakedImageArgs } from "../../provider/generated/plain-args";
 import { INLINE_BUILDERS, type InlineBuilderKey } from "../../provider/generated/pulumi-args";
-import type { ResolvedArgs } from "../../provider/pulumi/inputs";
 import { shellQuote } from "../../provider/util/shell";
 import { create, type Flavour, type Made } from "./flavour";
 import { kilnCommand } from "./kiln-command";
 
 /**
  * The same arguments as the Pulumi `BakedImage`, as plain values (the argument types generated from the
- * plugin schemas, provider/generated/plain-args.ts): `amazonEbs` with `provisioners` and `postProcessors`,
- * or a Packer `template` with `vars`, `only`, `except`. A sensitive value (a password, a token, a sensitive
- * template variable) is never written into the configuration: pass `BakedImage.fromEnv("NAME")` and export
- * `NAME` where `cdktf deploy` / `terraform apply` runs. Values are literals: a Terraform reference is
- * refused at synth (the fingerprint is computed then).
+ * plugin schemas and the resource's fields, provider/generated/plain-args.ts): `amazonEbs` with
+ * `provisioners` and `postProcessors`, or a Packer `template` with `vars`, `only`, `except`. A sensitive
+ * value (a password, a token, a sensitive template variable) is never written into the configuration:
+ * pass `BakedImage.fromEnv("NAME")` and export `NAME` where `cdktf deploy` / `terraform apply` runs.
+ * Values are literals: a Terraform reference is refused at synth (the fingerprint is computed then).
  */
-export interface BakedImageProps<Provider = unknown> extends Omit<ResolvedArgs, PlainOverride> {
+export interface BakedImageProps<Provider = unknown> extends Omit<BakedImageArgs, InlineBuilderKey> {
   /** Bake with Packer's `amazon-ebs` builder (the only builder this construct bakes), or give `template`. */
   readonly amazonEbs?: AmazonEbsArgs;
-  /** Run in order on the build machine: `{ type: "shell", inline: [...] }`, `{ type: "file", ... }`. @default [] */
-  readonly provisioners?: ProvisionerArgs[];
-  /** Runs on the machine when the build fails, before it is torn down. @default - none */
-  readonly errorCleanupProvisioner?: ProvisionerArgs;
-  /** Run after the image is made. An inner list is a chain (Packer's `post-processors` block). @default [] */
-  readonly postProcessors?: (PostProcessorArgs | PostProcessorArgs[])[];
-  /** Template variables, as `-var name=value`. Sensitive ones as `BakedImage.fromEnv("NAME")`. @default {} */
-  readonly vars?: Record<string, string>;
-  /**
-   * Tags on the image and its snapshots. An edit is recorded, not applied to the current image (it applies
-   * to the next one). @default {}
-   */
-  readonly tags?: Record<string, string>;
-  /** Directory relative paths (scripts, files, the template) resolve against. @default - the current directory at synth */
-  readonly baseDir?: string;
   /** The AWS provider the image lookup uses. @default - the stack's default AWS provider */
   readonly provider?: Provider;
 }
-
-/** Props whose Pulumi docs or types do not fit a CDKTF program; restated above with plain types. */
-type PlainOverride =
-  | InlineBuilderKey
-  | "provisioners"
-  | "errorCleanupProvisioner"
-  | "postProcessors"
-  | "vars"
-  | "tags"
-  | "baseDir";
 
 /** The construct finds its image with `data "aws_ami"`: only amazon-ebs images can be baked by it. */
 const SUPPORTED_BUILDER = "amazon-ebs";
@@ -180,7 +154,7 @@ function literal(text: string): string {
   return text.replace(/([$%])\{/g, (_match, sign: string) => `${sign}${sign}{`);
 }
 
-function imageName(args: ResolvedArgs): string {
+function imageName(args: BakedImageArgs): string {
   const builder = args.amazonEbs as { amiName?: string; ami_name?: string } | undefined;
   return builder?.amiName ?? builder?.ami_name ?? "";
 }
