@@ -4,10 +4,9 @@
  *   plugins  builders/, provisioners/, postprocessors/, datasources/, communicator/ — the kernel, and each other only
  *            through their contracts
  *   spec, template, engine (orchestration), then front ends (pulumi/, cli/, index)
+ * The patterns are in scripts/layers.cjs (scripts/loc.ts counts lines by the same layers).
  */
-const KERNEL = "^provider/(engine/(errors|abort|events|step|typed-step|artifact|redact|context)\\.ts|util/|communicator/types\\.ts)";
-const PLUGINS = "^provider/(builders|provisioners|postprocessors|datasources|communicator)/";
-const FRONT_ENDS = "^provider/(pulumi|cli|generated)/|^provider/index\\.ts$";
+const { KERNEL, PLUGINS, FRONT_ENDS } = require("./scripts/layers.cjs");
 
 module.exports = {
   forbidden: [
