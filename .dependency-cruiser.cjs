@@ -38,11 +38,19 @@ module.exports = {
       from: { path: "^provider/", pathNot: FRONT_ENDS },
       to: { path: FRONT_ENDS },
     },
+    {
+      name: "cdk-constructs-free-of-pulumi",
+      severity: "error",
+      comment:
+        "A CDKTF or CDK Terrain program does not install @pulumi/pulumi: nothing kiln/cdktf or kiln/cdktn loads, or names in its types, may need it.",
+      from: { path: "^constructs/(cdktf|cdktn)/" },
+      to: { path: "node_modules/@pulumi/", reachable: true },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    exclude: { path: "^(dist|node_modules)/" },
+    exclude: { path: "^dist/" },
   },
 };

@@ -2,10 +2,13 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { Construct } from "constructs";
 import { holderTag } from "../../provider/builders/image-store";
-import type { ImageCheckResult } from "../../provider/cli/image-command";
-import { envRef, type ImageRequest, REQUEST_ENV } from "../../provider/cli/image-request";
-import type { AmazonEbsArgs, BakedImageArgs } from "../../provider/generated/plain-args";
-import { INLINE_BUILDERS, type InlineBuilderKey } from "../../provider/generated/pulumi-args";
+import { envRef, type ImageCheckResult, type ImageRequest, REQUEST_ENV } from "../../provider/cli/image-request";
+import {
+  type AmazonEbsArgs,
+  type BakedImageArgs,
+  INLINE_BUILDERS,
+  type InlineBuilderKey,
+} from "../../provider/generated/plain-args";
 import { shellQuote } from "../../provider/util/shell";
 import { create, type Flavour, type Made } from "./flavour";
 import { kilnCommand } from "./kiln-command";

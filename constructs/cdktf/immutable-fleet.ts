@@ -3,7 +3,7 @@ import { ROLLOUT_ENV } from "../../provider/cli/fleet-command";
 import type { RolloutInput } from "../../provider/fleet/input-types";
 import { GENERATION_KEY_LENGTH, generationNames } from "../../provider/fleet/plan";
 import { FLEET_DEFAULTS, settingProblems } from "../../provider/fleet/settings";
-import type { FleetSettingsProps } from "../../provider/generated/fleet-args";
+import type { FleetSettingsProps } from "../../provider/generated/fleet-props";
 import { shellQuote } from "../../provider/util/shell";
 import { create, type Flavour, type Made } from "./flavour";
 import { kilnCommand } from "./kiln-command";

@@ -13,7 +13,14 @@ import { imagesOf } from "../pulumi/outputs";
 import { providerInputs } from "../pulumi/program";
 import { buildNameOf, formOf, type ImageSpec, imageSpec } from "../pulumi/to-spec";
 import { reportError } from "./exit";
-import { envRefName, type ImageRequest, parseImageRequest, REQUEST_ENV, resolveEnvRefs } from "./image-request";
+import {
+  envRefName,
+  type ImageCheckResult,
+  type ImageRequest,
+  parseImageRequest,
+  REQUEST_ENV,
+  resolveEnvRefs,
+} from "./image-request";
 
 /**
  * `kiln image …`: BakedImage's create and delete as commands, for front ends that run Kiln from outside
@@ -22,13 +29,6 @@ import { envRefName, type ImageRequest, parseImageRequest, REQUEST_ENV, resolveE
  */
 
 /** What `kiln image check` prints: the content fingerprint, the builder type built, the problems by property. */
-export interface ImageCheckResult {
-  readonly fingerprint: string;
-  /** The builder type of the source the request builds (`amazon-ebs`), after a template's `only`/`except`. */
-  readonly builderType: string;
-  readonly failures: readonly { property: string; reason: string }[];
-}
-
 /**
  * Validates as the Pulumi resource's preview does and prints the fingerprint, without reading any
  * secret: env references stay as they are (a secret is not image content; rotating it does not rebake).

@@ -86,3 +86,11 @@ export function resolveEnvRefs(request: ImageRequest, env: NodeJS.ProcessEnv, st
   if (missing.length) throw new ConfigError(missing);
   return { args, secrets };
 }
+
+/** What `kiln image check` prints: the fingerprint and every problem, for the construct to report at synth. */
+export interface ImageCheckResult {
+  readonly fingerprint: string;
+  /** The builder type of the source the request builds (`amazon-ebs`), after a template's `only`/`except`. */
+  readonly builderType: string;
+  readonly failures: readonly { property: string; reason: string }[];
+}

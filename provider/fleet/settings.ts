@@ -2,7 +2,7 @@
  * The settings of an `ImmutableFleet`, described once for every front end: name, type, doc with its
  * `@default`, the value checks that name the setting, and which front ends take it. `make generate`
  * writes from it the Pulumi component's argument types and the CDKTF construct's props
- * (provider/generated/fleet-args.ts) and the plugin's `kiln:index:ImmutableFleet` in schema.json; the
+ * (provider/generated/fleet-args.ts, fleet-props.ts) and the plugin's `kiln:index:ImmutableFleet` in schema.json; the
  * plugin reads it for how each argument may arrive. Free of AWS, Pulumi and CDKTF imports, like plan.ts.
  *
  * Each setting's `.meta()`:

@@ -1,9 +1,12 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { Artifact } from "../engine/artifact";
-import type { BakedImageArgs } from "./args";
+import type { BakedImageArgs as PlainBakedImageArgs } from "../generated/plain-args";
 
-/** The args with every Input resolved: what the provider receives. */
-export type ResolvedArgs = pulumi.Unwrap<BakedImageArgs>;
+/**
+ * The args with every Input resolved: what the provider receives. The generated plain args (the same as
+ * `pulumi.Unwrap<BakedImageArgs>`, a test holds them equal), so the `kiln` CLI and the CDKTF constructs
+ * that share these types need no @pulumi/pulumi.
+ */
+export type ResolvedArgs = PlainBakedImageArgs;
 
 /** The dynamic resource's inputs: the args plus what the program computes before registering it. */
 export interface BakedImageInputs extends ResolvedArgs {

@@ -3,9 +3,10 @@ import { markdownTable } from "./readme-region";
 import type { Field, FieldType } from "./walk";
 
 /**
- * provider/generated/fleet-args.ts: the ImmutableFleet settings (provider/fleet/settings.ts) as the
- * Pulumi component's argument types (values wrapped in `pulumi.Input` as each setting's `pulumi` kind
- * says) and the CDKTF construct's props (plain values: literals or tokens), docs and `@default`s included.
+ * provider/generated/fleet-args.ts and fleet-props.ts: the ImmutableFleet settings (provider/fleet/settings.ts)
+ * as the Pulumi component's argument types (values wrapped in `pulumi.Input` as each setting's `pulumi`
+ * kind says) and the CDKTF construct's props (plain values: literals or tokens), docs and `@default`s
+ * included.
  */
 type Engine = "pulumi" | "cdktf";
 
@@ -105,21 +106,31 @@ export function renderFleetArgs(fields: readonly Field[]): string {
     const doc = type?.kind === "object" ? type.typeDoc : undefined;
     return `${comment(doc, "")}export interface ${name} {\n${body}}\n`;
   });
-  const cdktfProps = settingsInterface(
-    "FleetSettingsProps",
-    "The CDKTF `ImmutableFleet`'s settings (constructs/cdktf adds `provider`): literals or tokens.",
-    fields,
-    "cdktf",
-    new Map(),
-  );
   return [
     HEADER,
     `import type * as pulumi from "@pulumi/pulumi";\n\n`,
     ...nested.map((n) => `${n}\n`),
     pulumiArgs,
-    "\n",
-    cdktfProps,
   ].join("");
+}
+
+/**
+ * provider/generated/fleet-props.ts: the CDKTF construct's props, in a file of their own because a CDKTF
+ * program does not install `@pulumi/pulumi`, which fleet-args.ts imports.
+ */
+export function renderFleetProps(fields: readonly Field[]): string {
+  const named = new Map<string, string>();
+  const props = settingsInterface(
+    "FleetSettingsProps",
+    "The CDKTF `ImmutableFleet`'s settings (constructs/cdktf adds `provider`): literals or tokens.",
+    fields,
+    "cdktf",
+    named,
+  );
+  if (named.size > 0) {
+    throw new Error(`fleet-props.ts: nested settings (${[...named.keys()].join(", ")}) have no CDKTF type yet`);
+  }
+  return [HEADER, "\n", props].join("");
 }
 
 const KIND_TEXT: Record<PulumiArgKind, string> = {

@@ -4,7 +4,7 @@ import { fleetSettings, PULUMI_FLEET_ARGS } from "../../provider/fleet/settings"
 import { kilnVersion } from "../../provider/util/version";
 import { renderArgsTable } from "./args-table";
 import { renderFieldTables } from "./field-tables";
-import { renderFleetArgKinds, renderFleetArgs } from "./fleet-args";
+import { renderFleetArgKinds, renderFleetArgs, renderFleetProps } from "./fleet-args";
 import { immutableFleetComponent } from "./fleet-component";
 import { renderPluginTable } from "./plugin-table";
 import { allPlugins, isArgsPlugin } from "./plugins";
@@ -33,6 +33,7 @@ export function generatedFiles(root: string): Record<string, string> {
     "provider/generated/plain-args.ts": renderPlainArgs(plugins.filter(isArgsPlugin)),
     "provider/generated/fields.md": renderFieldTables(plugins),
     "provider/generated/fleet-args.ts": renderFleetArgs(fieldsOf(fleetSettings)),
+    "provider/generated/fleet-props.ts": renderFleetProps(fieldsOf(fleetSettings)),
     "schema.json": renderPulumiSchema(plugins.filter(isArgsPlugin), {
       version: kilnVersion(),
       components: [immutableFleetComponent],

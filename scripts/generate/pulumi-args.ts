@@ -140,11 +140,12 @@ function renderArgs(plugins: readonly ArgsPlugin[], flavour: Flavour): string {
   return [
     HEADER,
     flavour.imports ? `${flavour.imports}\n` : "",
+    // Defined in plain-args.ts, which imports nothing: a CDKTF program does not install @pulumi/pulumi.
     flavour === PULUMI
-      ? `/** The inline form's builder keys and the builder type each selects. */\n` +
+      ? `export { INLINE_BUILDERS, type InlineBuilderKey } from "./plain-args";\n\n`
+      : `/** The inline form's builder keys and the builder type each selects. */\n` +
         `export const INLINE_BUILDERS = {${inline.map((p) => ` ${p.inlineKey}: ${JSON.stringify(p.type)}`).join(",")} } as const;\n` +
-        `export type InlineBuilderKey = keyof typeof INLINE_BUILDERS;\n\n`
-      : "",
+        `export type InlineBuilderKey = keyof typeof INLINE_BUILDERS;\n\n`,
     `/** One key per builder with an inline form; set exactly one of them, or \`template\`. */\n`,
     `export interface InlineBuilderArgs {\n`,
     ...inline.map(

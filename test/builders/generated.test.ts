@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import type * as pulumi from "@pulumi/pulumi";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { BUILDERS } from "../../provider/builders/registry";
+import type { BakedImageArgs as PlainArgs } from "../../provider/generated/plain-args";
+import type { BakedImageArgs } from "../../provider/generated/pulumi-args";
 import { generatedFiles } from "../../scripts/generate/outputs";
 import { markdownTable, replaceRegion } from "../../scripts/generate/readme-region";
 import { fieldsOf } from "../../scripts/generate/walk";
@@ -11,6 +14,11 @@ describe("generated files", () => {
     for (const [path, content] of Object.entries(generatedFiles(join(__dirname, "../..")))) {
       expect(readFileSync(join(__dirname, "../..", path), "utf8"), `${path} is stale: run make generate`).toBe(content);
     }
+  });
+
+  it("the plain args are the Pulumi args with every Input resolved (what the provider and the CLI receive)", () => {
+    // Checked by the type checker (make test runs it): the two generators must not drift apart.
+    expectTypeOf<pulumi.Unwrap<BakedImageArgs>>().toEqualTypeOf<PlainArgs>();
   });
 
   it("every builder field carries a one-line doc", () => {
