@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import type { SshSessionMode } from "../communicator/types";
+import type { Plugins } from "../spec/plugins";
 import {
   type PreparedBuild,
   type PreparedProvisioner,
@@ -86,25 +87,25 @@ export class PreparedBuilds {
   constructor(readonly builds: readonly PreparedBuild[]) {}
 }
 
-/** Validates build definitions for a later `build()` (an operation that also needs their secrets, say). */
+/**
+ * Validates build definitions against the caller's plugins, for `build()` and `fingerprint()` (validate
+ * every build block before any of them starts, so a typo in one creates nothing anywhere).
+ */
 export async function prepare(
   spec: BuildSpec | readonly BuildSpec[],
+  plugins: Plugins,
   options: Pick<BuildOptions, "only" | "except"> = {},
 ): Promise<PreparedBuilds> {
-  return new PreparedBuilds(await prepareAll(Array.isArray(spec) ? spec : [spec as BuildSpec], options));
+  return new PreparedBuilds(await prepareAll(Array.isArray(spec) ? spec : [spec as BuildSpec], plugins, options));
 }
 
 /**
- * Runs a build: validates the whole spec first (unless given it prepared) (nothing is created when it is wrong), then builds each
- * source — in parallel up to `parallelBuilds` — through builder setup, connect, provisioners and capture,
- * then its post-processors. Resolves with every artifact; rejects with BuildFailedError when any failed.
+ * Runs prepared builds: each source — in parallel up to `parallelBuilds` — through builder setup,
+ * connect, provisioners and capture, then its post-processors. Resolves with every artifact; rejects
+ * with BuildFailedError when any failed.
  */
-export async function build(
-  spec: BuildSpec | readonly BuildSpec[] | PreparedBuilds,
-  options: BuildOptions = {},
-): Promise<BuildResult> {
-  // Validate every build block before any of them starts, so a typo in one creates nothing anywhere.
-  const prepared = spec instanceof PreparedBuilds ? spec.builds : (await prepare(spec, options)).builds;
+export async function build(spec: PreparedBuilds, options: BuildOptions = {}): Promise<BuildResult> {
+  const prepared = spec.builds;
   const runUuid = options.runUuid ?? randomUUID();
   const redact = makeRedactor(prepared.flatMap((p) => p.secrets));
   const limit = pLimit(
@@ -122,6 +123,7 @@ export async function build(
 /** Validates every build block, reporting the problems of all of them together. */
 export async function prepareAll(
   specs: readonly BuildSpec[],
+  plugins: Plugins,
   options: Pick<BuildOptions, "only" | "except"> = {},
 ): Promise<PreparedBuild[]> {
   const problems: ConfigProblem[] = [];
@@ -130,7 +132,7 @@ export async function prepareAll(
   for (const spec of specs) {
     try {
       // -only/-except select across all blocks, so each block may legitimately end up empty.
-      const one = await prepareBuild(spec);
+      const one = await prepareBuild(spec, plugins);
       declared.push(...one.sources.map((s) => s.buildName));
       prepared.push({ ...one, sources: one.sources.filter((s) => selectedBy(s, options.only, options.except)) });
     } catch (error) {
@@ -148,14 +150,13 @@ export async function prepareAll(
   return prepared;
 }
 
-/** Fingerprints of every source's build, by build name, without running anything. */
+/** Fingerprints of every source's prepared build, by build name, without running anything. */
 export async function fingerprint(
-  spec: BuildSpec | readonly BuildSpec[] | PreparedBuilds,
-  options: Pick<BuildOptions, "only" | "except" | "fingerprintExclude"> = {},
-) {
+  spec: PreparedBuilds,
+  options: Pick<BuildOptions, "fingerprintExclude"> = {},
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const builds = spec instanceof PreparedBuilds ? spec.builds : (await prepare(spec, options)).builds;
-  for (const prepared of builds) {
+  for (const prepared of spec.builds) {
     for (const source of prepared.sources) {
       out[source.buildName] = await fingerprintSource(prepared, source, options.fingerprintExclude);
     }

@@ -1,7 +1,7 @@
 import { SSH_SESSION_MODES } from "../communicator/types";
-import { prepareAll } from "../engine/build";
 import { ConfigError, type ConfigProblem, errorMessage, formatLocation } from "../engine/errors";
 import { makeRedactor } from "../engine/redact";
+import { prepareAll } from "../kiln";
 import { parseDuration } from "../util/duration";
 import { type BakedImageInputs, containsUnknown } from "./inputs";
 import { camelPath } from "./packer-fields";

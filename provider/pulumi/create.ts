@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Artifact } from "../engine/artifact";
-import { BuildFailedError, type BuildOutcome, build, prepare } from "../engine/build";
-import { destroyArtifact } from "../engine/destroy";
+import { BuildFailedError, type BuildOutcome } from "../engine/build";
 import { CleanupError, errorMessage, KilnError } from "../engine/errors";
 import type { EventSink } from "../engine/events";
 import { makeRedactor } from "../engine/redact";
+import { build, destroyArtifact, prepare } from "../kiln";
 import { parseDuration } from "../util/duration";
 import { consoleSink, type LineWriter, say } from "./console";
 import { fingerprintExcludeFor } from "./fingerprint";

@@ -1,6 +1,6 @@
 import { isBuilderType } from "../builders/registry";
-import { fingerprint } from "../engine/build";
 import { internalError } from "../engine/errors";
+import { fingerprint } from "../kiln";
 import { traitsOf } from "./builders";
 import { buildNameOf, type ImageSpec } from "./to-spec";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { build, fingerprint, prepare } from "../../provider/engine/build";
+import { build, fingerprint, prepare } from "../../provider/kiln";
 import type { BuildSpec } from "../../provider/spec/types";
 
 const spec: BuildSpec = { sources: [{ type: "null", name: "box", config: { communicator: "none" } }] };
