@@ -6,7 +6,7 @@
 import { childSignal } from "../engine/abort";
 import { traceWork } from "../engine/trace";
 import { parseDuration } from "../util/duration";
-import { checkInputs } from "./check";
+import { type CheckedImage, type CheckInputs, checkImage, checkInputs } from "./check";
 import type { LineWriter } from "./console";
 import { createImage, DEFAULT_TIMEOUT } from "./create";
 import { deleteImage } from "./delete";
@@ -27,6 +27,8 @@ export interface OperationHost {
 
 export interface BakedImageOperations {
   check(news: BakedImageInputs): Promise<ArgsFailure[]>;
+  /** `check` for a front end that computes the fingerprint there too (the program computes it otherwise). */
+  checkWithFingerprint(news: CheckInputs): Promise<CheckedImage>;
   diff(olds: BakedImageOutputs, news: BakedImageInputs): ImageDiff;
   create(inputs: BakedImageInputs): Promise<{ id: string; outs: BakedImageOutputs }>;
   read(id: string, props: BakedImageOutputs): Promise<{ id?: string; props?: BakedImageOutputs }>;
@@ -46,6 +48,7 @@ export function bakedImageOperations(host: OperationHost): BakedImageOperations 
     });
   return {
     check: marked("check", (news) => checkInputs(news)),
+    checkWithFingerprint: marked("check", (news) => checkImage(news, { fingerprint: true })),
     diff: marked("diff", (olds, news) => diffImage(olds, news)),
     // The build enforces `timeout` itself, per source, and cleans up when it runs out.
     create: marked("create", (inputs) =>
