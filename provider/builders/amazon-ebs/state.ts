@@ -27,8 +27,10 @@ export interface EbsState {
   vpcId?: string;
   subnetId?: string;
   availabilityZone?: string;
-  /** Temporary key pair (key-pair step). */
+  /** Temporary key pair, for its cleanup: named before the create call (key-pair step). */
   keyPair?: { readonly name: string; created: boolean; privateKey?: string };
+  /** The key the instance launches with (key-pair step): the temporary pair, or the user's own. */
+  launchKey?: LaunchKey;
   /** Groups the instance joins (security-group step). */
   securityGroupIds?: string[];
   /** Temporary security group; `id` is unknown if the create reply was lost. */
@@ -48,6 +50,14 @@ export interface EbsState {
   /** Copies by region; `imageId` is unknown if the CopyImage reply was lost (copy step). */
   copies: Map<string, { imageId?: string; snapshotIds: string[] }>;
 }
+
+/**
+ * The temporary key pair (its private half for the communicator), or none of Kiln's: the user's
+ * `ssh_keypair_name` if set, a key file or password the communicator brings, or no connection at all.
+ */
+export type LaunchKey =
+  | { readonly kind: "temporary"; readonly name: string; readonly privateKey: string }
+  | { readonly kind: "user"; readonly name?: string };
 
 export type EbsRun = BuilderRun<EbsConfig, EbsState>;
 /** An amazon-ebs step declaring the state fields it needs (present in its `run`) and provides. */

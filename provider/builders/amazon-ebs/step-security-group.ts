@@ -6,7 +6,7 @@ import {
   DescribeSecurityGroupsCommand,
 } from "@aws-sdk/client-ec2";
 import { notFound, operationFailed } from "../../engine/errors";
-import { usesTemporarySecurityGroup } from "./config";
+import { securityGroupsOf } from "./config";
 import { awsCode, cleanupSignal, retryWhile } from "./polling";
 import { replyField } from "./reply";
 import type { EbsTypedStep } from "./state";
@@ -22,16 +22,17 @@ export const securityGroupStep: EbsTypedStep<never, "securityGroupIds"> = {
   provides: ["securityGroupIds"],
   async run({ ctx, config, state }, signal) {
     const ec2 = state.ec2.get();
-    if (!usesTemporarySecurityGroup(config)) {
-      if (config.security_group_filter) {
-        const filters = toFilters(config.security_group_filter.filters);
+    const groups = securityGroupsOf(config);
+    if (groups.kind !== "temporary") {
+      if (groups.kind === "filter") {
+        const filters = toFilters(groups.filters);
         if (state.vpcId) filters.push({ Name: "vpc-id", Values: [state.vpcId] });
         const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }), { abortSignal: signal });
         state.securityGroupIds = (out.SecurityGroups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : []));
         if (!state.securityGroupIds.length)
           throw notFound("no security group matches security_group_filter", { property: "security_group_filter" });
       } else {
-        state.securityGroupIds = config.security_group_ids ?? [config.security_group_id as string];
+        state.securityGroupIds = [...groups.ids];
       }
       return;
     }
