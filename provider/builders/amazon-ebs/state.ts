@@ -41,12 +41,17 @@ export interface EbsState {
   launchAttempted?: boolean;
   instanceId?: string;
   instance?: Instance;
-  /** Set once CreateImage was sent (create-AMI step). */
+  /** Set once CreateImage was sent (create-AMI step); `image` is what its cleanup deletes. */
   createAttempted?: boolean;
   image?: BuiltImage;
-  /** The encrypted copy that replaces `image` with `encrypt_boot` (encrypt step). */
+  /** The encrypted copy that replaces `image` with `encrypt_boot` (encrypt step; its cleanup's record). */
   encryptAttempted?: boolean;
   encrypted?: BuiltImage;
+  /**
+   * The build region's AMI as later steps see it: set by create-AMI (`none` with `skip_create_ami`),
+   * replaced by the encrypted copy with `encrypt_boot`.
+   */
+  ami?: BuildRegionAmi;
   /** Copies by region; `imageId` is unknown if the CopyImage reply was lost (copy step). */
   copies: Map<string, { imageId?: string; snapshotIds: string[] }>;
 }
@@ -65,11 +70,12 @@ export type EbsTypedStep<N extends keyof EbsState = never, P extends keyof EbsSt
 /** Fields `newState` sets: every step may read them. */
 export type EbsInitialFields = "ec2" | "poll" | "copies";
 
+export type BuildRegionAmi = { readonly kind: "none" } | { readonly kind: "made"; readonly image: BuiltImage };
+
 /** The artifact's images: the build region's (encrypted if asked) and every finished copy. */
-export function finalImages(state: EbsState, buildRegion: string): BuiltImage[] {
-  const own = state.encrypted ?? state.image;
-  const images: BuiltImage[] = own ? [own] : [];
-  for (const [region, copy] of state.copies) {
+export function finalImages(own: BuiltImage, copies: EbsState["copies"], buildRegion: string): BuiltImage[] {
+  const images: BuiltImage[] = [own];
+  for (const [region, copy] of copies) {
     if (copy.imageId && region !== buildRegion)
       images.push({ region, imageId: copy.imageId, snapshotIds: copy.snapshotIds });
   }

@@ -12,7 +12,7 @@ import { KilnError, operationFailed } from "../../engine/errors";
 import { type EbsConfig, purchaseOf } from "./config";
 import { launchSpec } from "./launch-spec";
 import { awsCode, cleanupSignal, INSTANCE_WAIT, waitUntil } from "./polling";
-import { replyField } from "./reply";
+import { AwsReplyError, replyField } from "./reply";
 import { deleteLaunchTemplate, launchSpot } from "./spot";
 import type { EbsTypedStep } from "./state";
 import { buildIdFilter } from "./tags";
@@ -68,9 +68,10 @@ export const runInstanceStep: EbsTypedStep<
         what: `instance ${instanceId} to be running`,
       },
     );
-    const instance = described.Reservations?.[0]?.Instances?.[0];
+    const [instance] = replyField(described.Reservations?.[0], "Instances", "DescribeInstances");
+    if (!instance) throw new AwsReplyError("DescribeInstances", "Instances[0]");
     state.instance = instance;
-    const host = instance ? addressOf(instance, config.ssh_interface) : undefined;
+    const host = addressOf(instance, config.ssh_interface);
     if (!host && !config.ssh_host && config.communicator !== "none") {
       throw new KilnError(
         "MACHINE_UNREACHABLE",
