@@ -73,7 +73,8 @@ async function main(): Promise<void> {
       writeFileSync(logFile, "");
       await run();
       console.log(`${what}:`);
-      console.log(table(readFileSync(logFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))));
+      const lines = readFileSync(logFile, "utf8").split("\n").filter(Boolean);
+      console.log(table(lines.map((line) => JSON.parse(line) as Logged)));
     }
     await stack.destroy();
   } finally {
