@@ -82,9 +82,26 @@ export class BuildFailedError extends KilnError {
   }
 }
 
-/** Build definitions validated once, to hand to `build()` and `fingerprint()` so they do not validate again. */
+/**
+ * Build definitions validated once, to hand to `build()` and `fingerprint()` so they do not validate
+ * again. Each source's fingerprint is computed once per prepared builds (and exclusion list): an
+ * operation that fingerprints and then builds (`kiln image bake`) hashes its files once. A new
+ * operation prepares anew, so files changed since are seen.
+ */
 export class PreparedBuilds {
+  private readonly fingerprints = new Map<string, Promise<string>>();
+
   constructor(readonly builds: readonly PreparedBuild[]) {}
+
+  fingerprintOf(build: PreparedBuild, source: PreparedSource, exclude: readonly string[] = []): Promise<string> {
+    const key = JSON.stringify([source.buildName, exclude]);
+    let value = this.fingerprints.get(key);
+    if (!value) {
+      value = fingerprintSource(build, source, exclude);
+      this.fingerprints.set(key, value);
+    }
+    return value;
+  }
 }
 
 /**
@@ -113,7 +130,7 @@ export async function build(spec: PreparedBuilds, options: BuildOptions = {}): P
   );
   const builds = await Promise.all(
     prepared.flatMap((p) =>
-      p.sources.map((source) => limit(() => buildSource(p, source, { ...options, runUuid }, redact))),
+      p.sources.map((source) => limit(() => buildSource(spec, p, source, { ...options, runUuid }, redact))),
     ),
   );
   if (builds.some((b) => !b.ok)) throw new BuildFailedError(builds);
@@ -158,13 +175,14 @@ export async function fingerprint(
   const out: Record<string, string> = {};
   for (const prepared of spec.builds) {
     for (const source of prepared.sources) {
-      out[source.buildName] = await fingerprintSource(prepared, source, options.fingerprintExclude);
+      out[source.buildName] = await spec.fingerprintOf(prepared, source, options.fingerprintExclude);
     }
   }
   return out;
 }
 
 async function buildSource(
+  all: PreparedBuilds,
   prepared: PreparedBuild,
   source: PreparedSource,
   options: BuildOptions & { runUuid: string },
@@ -183,7 +201,7 @@ async function buildSource(
     // Hashing every uploaded byte costs time (a 50 MB upload: ~0.15 s); only builders that keep an
     // artifact to reuse and tag need it.
     if (source.builder.findExisting) {
-      fingerprintValue = await fingerprintSource(prepared, source, options.fingerprintExclude);
+      fingerprintValue = await all.fingerprintOf(prepared, source, options.fingerprintExclude);
     }
     const ctx = newContext(prepared, source, options, reporter, redact, fingerprintValue, buildId);
     const existing =
