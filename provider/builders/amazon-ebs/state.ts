@@ -19,7 +19,7 @@ export interface BuiltImage {
 export interface EbsState {
   readonly ec2: Ec2Clients;
   readonly poll: PollSettings;
-  /** CIDRs the temporary security group admits (pre-validate). */
+  /** CIDRs the temporary security group admits (pre-validate): none without one, or without SSH. */
   sourceCidrs?: string[];
   /** The AMI the instance boots from (source AMI). */
   sourceImage?: Image;

@@ -16,9 +16,9 @@ import { buildIdFilter, buildIdTag, tagSpec, toFilters, toTags } from "./tags";
  * The groups the instance joins: the user's (`security_group_id(s)`, `security_group_filter`), or a
  * temporary one open only on the communicator port and only to `state.sourceCidrs`, deleted in cleanup.
  */
-export const securityGroupStep: EbsTypedStep<never, "securityGroupIds"> = {
+export const securityGroupStep: EbsTypedStep<"sourceCidrs", "securityGroupIds"> = {
   name: "amazon-ebs: security group",
-  needs: [],
+  needs: ["sourceCidrs"],
   provides: ["securityGroupIds"],
   async run({ ctx, config, state }, signal) {
     const ec2 = state.ec2.get();
@@ -52,7 +52,7 @@ export const securityGroupStep: EbsTypedStep<never, "securityGroupIds"> = {
     state.tempSecurityGroup.id = groupId;
     state.securityGroupIds = [groupId];
 
-    const cidrs = state.sourceCidrs ?? [];
+    const cidrs = state.sourceCidrs;
     if (config.communicator === "none" || cidrs.length === 0) return;
     const port = config.ssh_port ?? 22;
     // A new group can take a moment to be visible to other calls.
