@@ -19,6 +19,7 @@ import {
 import { CommandSession, RecordScanner } from "../provider/communicator/ssh-session";
 import { CancelledError, ConfigError, TimeoutError } from "../provider/engine/errors";
 import { processesMatching, type SshdHandle, startSshd } from "./fixtures/sshd";
+import { tcpNoDelay } from "./fixtures/tcp-options";
 
 let sshd: SshdHandle;
 let work: string;
@@ -303,6 +304,16 @@ describe("connecting", () => {
     await new Promise((resolve) => setTimeout(resolve, 700)); // a few keep-alives go by
     expect((await run(off, "echo ok")).stdout).toEqual(["ok"]);
     expect((await run(fast, "echo ok")).stdout).toEqual(["ok"]);
+  });
+
+  it("turns Nagle's algorithm off on the connection, as Packer's Go runtime does", async () => {
+    const before = tcpNoDelay(sshd.port).length;
+    const ssh = await connectRoot();
+    await run(ssh, "true");
+    // Our connections to this sshd as the kernel has them: the new one among them, Nagle off on all.
+    const now = tcpNoDelay(sshd.port);
+    expect(now.length).toBeGreaterThan(before);
+    expect(now.every(Boolean)).toBe(true);
   });
 });
 

@@ -8,11 +8,14 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Client } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { communicatorSchema } from "../provider/communicator/config";
+import type { TreeEntry } from "../provider/communicator/local-tree";
 import { connectSsh, type SshCommunicator, SshError } from "../provider/communicator/ssh";
+import { tarUpload } from "../provider/communicator/ssh-tar";
 import { CancelledError } from "../provider/engine/errors";
-import { type SshdHandle, startSshd } from "./fixtures/sshd";
+import { processesMatching, type SshdHandle, startSshd } from "./fixtures/sshd";
 
 const never = new AbortController().signal;
 let work: string;
@@ -175,5 +178,44 @@ describe.each([
     await ssh.uploadDir(path.join(source), after, { signal: never });
     expect(fs.statSync(path.join(after, "part3.bin")).size).toBe(32 * 1024 * 1024);
     fs.rmSync(source, { recursive: true });
+  });
+});
+
+describe("the tar stream while the local walk is still going", () => {
+  it("creates nothing on the target when the walk fails, though tar's channel was already open", async () => {
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once("ready", resolve).once("error", reject);
+      client.connect({
+        host: withTar.host,
+        port: withTar.port,
+        username: withTar.username,
+        privateKey: withTar.privateKey,
+      });
+    });
+    try {
+      const remote = path.join(work, `walk-failed-${randomBytes(4).toString("hex")}`, "dest");
+      const walkFailed = new Error("the walk failed");
+      let fail: (error: Error) => void = () => {};
+      const entries = new Promise<TreeEntry[]>((_, reject) => {
+        fail = reject;
+      });
+      const upload = tarUpload(client, entries, remote, 0o755, never);
+      // The remote script is running (it names the directory): only now does the walk fail.
+      const started = Date.now();
+      while (processesMatching(remote).length === 0 && Date.now() - started < 20_000) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(processesMatching(remote).length).toBeGreaterThan(0);
+      fail(walkFailed);
+      await expect(upload).rejects.toBe(walkFailed);
+      while (processesMatching(remote).length > 0 && Date.now() - started < 20_000) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(processesMatching(remote)).toEqual([]);
+      expect(fs.existsSync(path.dirname(remote))).toBe(false);
+    } finally {
+      client.end();
+    }
   });
 });

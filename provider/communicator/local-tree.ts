@@ -26,8 +26,23 @@ const STATS_IN_PARALLEL = 64;
  * @throws Error `localDir` is not a directory
  */
 export async function walkLocalTree(localDir: string): Promise<{ mode: number; entries: TreeEntry[] }> {
+  const { mode, entries } = await startLocalWalk(localDir);
+  return { mode, entries: await entries };
+}
+
+/**
+ * walkLocalTree in two parts: checks `localDir` is a directory and gives its mode at once, and the
+ * entries when the walk is done, so the caller can start on the target meanwhile.
+ *
+ * @throws Error `localDir` is not a directory
+ */
+export async function startLocalWalk(localDir: string): Promise<{ mode: number; entries: Promise<TreeEntry[]> }> {
   const root = await fs.promises.stat(localDir);
   if (!root.isDirectory()) throw pathInvalid(`${localDir} is not a directory`, localDir);
+  return { mode: root.mode & 0o7777, entries: walkEntries(localDir) };
+}
+
+async function walkEntries(localDir: string): Promise<TreeEntry[]> {
   const entries: TreeEntry[] = [];
   const walk = async (local: string, relative: string, seen: ReadonlySet<string>): Promise<void> => {
     const names = (await fs.promises.readdir(local)).sort();
@@ -54,5 +69,5 @@ export async function walkLocalTree(localDir: string): Promise<{ mode: number; e
     }
   };
   await walk(localDir, "", new Set([await fs.promises.realpath(localDir)]));
-  return { mode: root.mode & 0o7777, entries };
+  return entries;
 }

@@ -203,6 +203,10 @@ export function openLink(
           return next(false as unknown as AuthenticationType);
         },
       });
+      // Nagle off, as Go (Packer) has it on every TCP connection: with it on, each small request that
+      // follows an unanswered one waits for the peer's delayed ACK, ~40 ms per SFTP call or command.
+      // (A tunnel through a bastion has no socket of its own: its bastion connection gets it.)
+      client.setNoDelay(true);
     } catch (error) {
       finish(new SshError(label, `cannot start connecting: ${errorMessage(error)}`, { cause: error }));
     }

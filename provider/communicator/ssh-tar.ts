@@ -31,13 +31,18 @@ const STDERR_KEPT = 4 * 1024;
 
 const READY = "KILN-TAR:ready";
 const NO_TAR = "KILN-TAR:none";
+/** The first line of the stream: the local walk succeeded, the target may create the directory. */
+const GO = "go";
 
 /**
  * Runs by /bin/sh whatever the login shell (no single quotes, no `!`): `$1` the directory, `$2` the mode
- * it gets when created (its parents get 0755, as the SFTP upload's mkdirs gives them).
+ * it gets when created (its parents get 0755, as the SFTP upload's mkdirs gives them). It waits for the GO
+ * line before creating anything (`read` takes no byte past it: the archive that follows is tar's), so the
+ * channel can open while the local tree is still being walked, and a failed walk leaves no trace.
  */
 const SCRIPT = [
   `case $(tar --version 2>/dev/null) in *"GNU tar"*) ;; *) echo ${NO_TAR}; exit 0;; esac;`,
+  `IFS= read -r go && [ "$go" = ${GO} ] || exit 1;`,
   'if [ ! -d "$1" ]; then (umask 022 && mkdir -p -- "$1") && chmod "$2" -- "$1" || exit 1; fi;',
   `cd -- "$1" || exit 1; echo ${READY};`,
   "exec tar -x -f - --no-same-owner --preserve-permissions --touch --no-overwrite-dir",
@@ -48,32 +53,38 @@ export function tarCommand(remoteDir: string, mode: number): string {
 }
 
 /**
- * Uploads `entries` into `remoteDir` (created with `mode` if missing). Resolves false, having sent nothing,
- * when the target has no GNU tar.
+ * Uploads `entries` into `remoteDir` (created with `mode` if missing). `entries` may still be in the
+ * making (the local walk): the channel opens, and the target's login shell starts, meanwhile. Resolves
+ * false, having created nothing, when the target has no GNU tar.
  *
- * @throws Error tar failed on the target (its message included), a local file changed size while read,
- *   the channel closed early
+ * @throws Error the walk failed (nothing created on the target), tar failed on the target (its message
+ *   included), a local file changed size while read, the channel closed early
  * @throws the signal's reason when aborted (the channel is closed; tar on the target stops at the cut)
  */
 export async function tarUpload(
   client: Client,
-  entries: readonly TreeEntry[],
+  entries: Promise<readonly TreeEntry[]>,
   remoteDir: string,
   mode: number,
   signal: AbortSignal,
 ): Promise<boolean> {
+  entries.catch(() => {}); // awaited below, unless the target has no tar
   const channel = await openChannel(client, tarCommand(remoteDir, mode), false);
   const remote = new TarProcess(channel);
   const onAbort = () => channel.close();
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     if (signal.aborted) throw abortReason(signal);
-    // The archive goes out at once, not after the check's answer: that round trip (a login shell
-    // starting, tar --version) overlaps with sending. Without GNU tar the script exits unread, and the
-    // bytes sent are dropped with the channel.
-    const sending = send(channel, archive(entries), remote.exited);
+    // The archive goes out as soon as the walk is done, not after the check's answer: that round trip
+    // (a login shell starting, tar --version) overlaps with walking and sending. Without GNU tar the
+    // script exits unread, and the bytes sent are dropped with the channel.
+    const sending = entries.then((list) => {
+      channel.write(`${GO}\n`);
+      return send(channel, archive(list), remote.exited);
+    });
     sending.catch(() => {}); // awaited below, unless the target has no tar
-    if (!(await remote.started)) {
+    // A failed walk ends the wait: the script, waiting for GO, would never answer.
+    if (!(await Promise.race([remote.started, entries.then(() => remote.started)]))) {
       channel.close();
       return false;
     }

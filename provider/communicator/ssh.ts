@@ -6,7 +6,7 @@ import { abortReason, raceAbort, sleep, throwIfAborted } from "../engine/abort";
 import type { MachineAccess } from "../engine/context";
 import { errorMessage, formatMs, isCancellation, KilnError, TimeoutError } from "../engine/errors";
 import type { CommunicatorConfig } from "./config";
-import { walkLocalTree } from "./local-tree";
+import { startLocalWalk } from "./local-tree";
 import { SshConnector, type SshLink } from "./ssh-connect";
 import { SshError } from "./ssh-errors";
 import { ChannelNotOpened, runCommand, superviseCommand } from "./ssh-exec";
@@ -144,8 +144,9 @@ export class SshCommunicator implements Communicator {
     const res = this.#resourcesOf(link);
     if (!res.tarUnavailable) {
       try {
-        const tree = await walkLocalTree(localDir);
-        if (await tarUpload(link.client, tree.entries, remoteDir, tree.mode, signal)) return;
+        // The walk goes on while tar's channel opens and the target's login shell starts.
+        const { mode, entries } = await startLocalWalk(localDir);
+        if (await tarUpload(link.client, entries, remoteDir, mode, signal)) return;
       } catch (error) {
         throw this.#transferError(what, signal, error);
       }

@@ -5,6 +5,7 @@
 import {
   AutoScalingClient,
   CreateAutoScalingGroupCommand,
+  DeleteAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
 } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
@@ -12,6 +13,7 @@ import {
   CreateLaunchTemplateCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  DeleteLaunchTemplateCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
   EC2Client,
@@ -21,13 +23,12 @@ import {
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   DeleteLoadBalancerCommand,
+  DeleteTargetGroupCommand,
   DescribeListenersCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { fleetClients } from "../../provider/fleet/aws";
 import { generationNames } from "../../provider/fleet/plan";
-import { deleteGeneration } from "../../provider/fleet/retire";
 import { MOTO_CREDENTIALS, type Moto } from "../fixtures/moto";
 
 export const REGION = "eu-west-1";
@@ -174,12 +175,13 @@ export async function sdkFleet(
       if (state) await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: "test" }));
     },
     async removeAll() {
-      const clients = fleetClients(config.region, config.endpoint as string | undefined, config.credentials as never);
-      try {
-        await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lbArn }));
-        for (const generation of made) await deleteGeneration(clients, generation);
-      } finally {
-        clients.destroy();
+      await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lbArn }));
+      for (const generation of made) {
+        await asg.send(
+          new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: generation.group, ForceDelete: true }),
+        );
+        await elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: generation.targetGroupArn }));
+        await ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: generation.launchTemplateId }));
       }
       for (const subnet of subnets)
         await ec2.send(new DeleteSubnetCommand({ SubnetId: subnet })).catch(() => undefined);
