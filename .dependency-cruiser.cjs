@@ -5,11 +5,10 @@
  *            through their contracts
  *   spec, template, engine (orchestration): given their plugins by the caller, they import none
  *   kiln.ts (the composition root: the engine with Kiln's plugins), then front ends (pulumi/, cli/, index)
+ * The patterns are in scripts/layers.cjs (scripts/loc.ts counts lines by the same layers).
  */
-const KERNEL = "^provider/(engine/(errors|abort|events|step|typed-step|artifact|redact|context|trace)\\.ts|util/|communicator/types\\.ts)";
-const PLUGINS = "^provider/(builders|provisioners|postprocessors|datasources|communicator)/";
+const { KERNEL, PLUGINS, FRONT_ENDS } = require("./scripts/layers.cjs");
 const PLUGIN_FAMILIES = "^provider/(builders|provisioners|postprocessors|datasources)/";
-const FRONT_ENDS = "^provider/(pulumi|cli|generated)/|^provider/index\\.ts$";
 
 module.exports = {
   forbidden: [

@@ -1,7 +1,7 @@
 # The two commands a fresh machine needs: `make demo` and `make test`. Both set up what they use.
 # Every command runs through scripts/run.sh, in the environment setup wrote (.kiln/env): Node 22, the
 # Pulumi CLI and Terraform found or installed by setup.
-.PHONY: setup demo test typecheck lint build bench clean generate
+.PHONY: setup demo test typecheck lint build bench clean generate loc
 
 RUN := bash scripts/run.sh
 
@@ -25,6 +25,10 @@ lint: setup
 # Files derived from the plugin schemas (Pulumi argument types, field tables); a test fails when stale.
 generate: setup
 	$(RUN) npx tsx scripts/generate.ts
+
+# Lines of code per layer (the layers `make lint` enforces, scripts/layers.cjs), without blanks or comments.
+loc: setup
+	$(RUN) npx tsx scripts/loc.ts
 
 # Bakes an image end to end on this machine, no cloud account: see README "What the demo runs".
 demo: build

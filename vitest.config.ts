@@ -37,6 +37,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^kiln\/cdktf$/, replacement: resolve(__dirname, "constructs/cdktf/index.ts") },
+      { find: /^kiln\/cdktn$/, replacement: resolve(__dirname, "constructs/cdktn/index.ts") },
       { find: /^kiln\/pulumi$/, replacement: resolve(__dirname, "provider/pulumi/index.ts") },
       { find: /^kiln$/, replacement: resolve(__dirname, "provider/index.ts") },
     ],

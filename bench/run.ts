@@ -9,7 +9,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -26,8 +26,18 @@ interface Case {
   readonly timeTarget: number;
   readonly memoryTarget?: number;
   /** Writes the case's files; returns the command after `packer`/`kiln` and what to reset before each run. */
-  readonly setup: (sshd: SshdHandle, dir: string) => { args: string[]; reset?: () => void };
+  readonly setup: (sshd: SshdHandle, dir: string) => Setup;
 }
+
+interface Setup {
+  readonly args: string[];
+  readonly reset?: () => void;
+  /** What a run left on the target, checked after each run: a description, or why it is wrong. */
+  readonly check?: () => Outcome;
+  readonly cleanup?: () => void;
+}
+
+type Outcome = { readonly ok: boolean; readonly text: string };
 
 interface Sample {
   readonly seconds: number;
@@ -51,6 +61,70 @@ function writeTemplate(dir: string, name: string, text: string): string {
   return file;
 }
 
+/** Relative paths under `root`: folders end in "/"; files map to their bytes. */
+function listTree(root: string, prefix = "", into = new Map<string, Buffer | null>()) {
+  for (const entry of readdirSync(join(root, prefix), { withFileTypes: true })) {
+    const rel = `${prefix}${entry.name}`;
+    if (entry.isDirectory()) {
+      into.set(`${rel}/`, null);
+      listTree(root, `${rel}/`, into);
+    } else into.set(rel, readFileSync(join(root, rel)));
+  }
+  return into;
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** Whether the destination holds exactly the source's folders and files, byte for byte. */
+function compareTrees(source: string, destination: string): Outcome {
+  const want = listTree(source);
+  const got = existsSync(destination) ? listTree(destination) : new Map<string, Buffer | null>();
+  const files = [...got.keys()].filter((k) => !k.endsWith("/")).length;
+  const folders = got.size - files;
+  const missing = [...want.keys()].filter((k) => !got.has(k)).length;
+  const extra = [...got.keys()].filter((k) => !want.has(k)).length;
+  const differ = [...want].filter(([k, v]) => v && got.get(k) && !v.equals(got.get(k) as Buffer)).length;
+  const text = `${count(files)} files in ${count(folders)} folders`;
+  return missing + extra + differ === 0
+    ? { ok: true, text: `${text}, as the source` }
+    : { ok: false, text: `WRONG: ${text} (${missing} missing, ${extra} extra, ${differ} differ)` };
+}
+
+/**
+ * 2,000 files of 1 KiB in 20 folders, uploaded as `tree/` into an existing, empty destination under
+ * `parent`: both tools then create the same layout (destination/d0…d19/f0…f99.txt). Packer 1.6.6 does not
+ * with other forms: `tree/` into a missing destination flattens the folders into one (100 files left),
+ * `tree` into a missing one is copied as its contents where kiln (like Packer's docs) creates
+ * destination/tree. Each run's result is checked against the source.
+ */
+function directoryCase(where: "disk" | "tmpfs", parent: (dir: string) => string): Case {
+  const label = where === "disk" ? "destination on the shared disk" : "destination on tmpfs (/dev/shm)";
+  return {
+    name: `file upload of a directory: 2,000 × 1 KiB in 20 folders, ${label}`,
+    timeTarget: 0.3,
+    setup: (sshd, dir) => {
+      const tree = join(dir, "tree");
+      if (!existsSync(tree))
+        for (let d = 0; d < 20; d++) {
+          mkdirSync(join(tree, `d${d}`), { recursive: true });
+          for (let f = 0; f < 100; f++) writeFileSync(join(tree, `d${d}`, `f${f}.txt`), randomBytes(1024));
+        }
+      const root = parent(dir);
+      const destination = join(root, "tree-uploaded");
+      const provisioner = `  provisioner "file" {\n    source      = "${tree}/"\n    destination = "${destination}"\n  }\n`;
+      return {
+        args: ["build", writeTemplate(dir, `tree-${where}.pkr.hcl`, build(sshd, provisioner))],
+        reset: () => {
+          rmSync(destination, { recursive: true, force: true });
+          mkdirSync(destination);
+        },
+        check: () => compareTrees(tree, destination),
+        cleanup: () => rmSync(where === "disk" ? destination : root, { recursive: true, force: true }),
+      };
+    },
+  };
+}
+
 const cases: Case[] = [
   {
     name: "40 inline shell provisioners",
@@ -63,24 +137,8 @@ const cases: Case[] = [
       return { args: ["build", writeTemplate(dir, "shell.pkr.hcl", build(sshd, steps.join("")))] };
     },
   },
-  {
-    name: "file upload of a directory: 2,000 × 1 KiB in 20 folders",
-    timeTarget: 0.3,
-    setup: (sshd, dir) => {
-      const tree = join(dir, "tree");
-      for (let d = 0; d < 20; d++) {
-        mkdirSync(join(tree, `d${d}`), { recursive: true });
-        for (let f = 0; f < 100; f++) writeFileSync(join(tree, `d${d}`, `f${f}.txt`), randomBytes(1024));
-      }
-      const destination = join(dir, "tree-uploaded");
-      // No trailing slash: packer 1.6.6 flattens the folders of `tree/` into one (100 files left).
-      const provisioner = `  provisioner "file" {\n    source      = "${tree}"\n    destination = "${destination}"\n  }\n`;
-      return {
-        args: ["build", writeTemplate(dir, "tree.pkr.hcl", build(sshd, provisioner))],
-        reset: () => rmSync(destination, { recursive: true, force: true }),
-      };
-    },
-  },
+  directoryCase("disk", (dir) => dir),
+  directoryCase("tmpfs", () => mkdtempSync("/dev/shm/kiln-bench-")),
   {
     name: "file upload of one 50 MB file (random bytes)",
     timeTarget: 0.5,
@@ -132,22 +190,36 @@ interface Row {
   readonly kiln: { seconds: number; mib: number };
   readonly timeTarget: number;
   readonly memoryTarget?: number;
+  /** What each tool left on the target, over all runs; not ok when any run's result was wrong. */
+  readonly result?: Outcome;
 }
 
 async function benchCase(c: Case, sshd: SshdHandle, dir: string): Promise<Row> {
-  const { args, reset } = c.setup(sshd, dir);
+  const { args, reset, check, cleanup } = c.setup(sshd, dir);
   const packer: Sample[] = [];
   const kiln: Sample[] = [];
-  // A first kiln run fills Node's compile cache, as any earlier run on a user's machine would.
-  reset?.();
-  await measure([process.execPath, KILN, ...args], dir);
-  for (let i = 0; i < RUNS; i++) {
+  const outcomes = { packer: new Set<string>(), kiln: new Set<string>() };
+  let ok = true;
+  const runChecked = async (tool: "packer" | "kiln", argv: string[], into: Sample[]) => {
     reset?.();
-    packer.push(await measure(["packer", ...args], dir));
+    into.push(await measure(argv, dir));
+    const outcome = check?.();
+    if (!outcome) return;
+    outcomes[tool].add(outcome.text);
+    ok &&= outcome.ok;
+  };
+  try {
+    // A first kiln run fills Node's compile cache, as any earlier run on a user's machine would.
     reset?.();
-    kiln.push(await measure([process.execPath, KILN, ...args], dir));
+    await measure([process.execPath, KILN, ...args], dir);
+    for (let i = 0; i < RUNS; i++) {
+      await runChecked("packer", ["packer", ...args], packer);
+      await runChecked("kiln", [process.execPath, KILN, ...args], kiln);
+    }
+  } finally {
+    reset?.();
+    cleanup?.();
   }
-  reset?.();
   const summary = (samples: Sample[]) => ({
     seconds: median(samples.map((s) => s.seconds)),
     mib: median(samples.map((s) => s.maxRssKb)) / 1024,
@@ -158,6 +230,10 @@ async function benchCase(c: Case, sshd: SshdHandle, dir: string): Promise<Row> {
     memoryTarget: c.memoryTarget,
     packer: summary(packer),
     kiln: summary(kiln),
+    result: check && {
+      ok,
+      text: `left on the target: packer ${[...outcomes.packer].join(" / ")}; kiln ${[...outcomes.kiln].join(" / ")}`,
+    },
   };
 }
 
@@ -168,9 +244,12 @@ function printTable(rows: readonly Row[]): boolean {
   for (const row of rows) {
     const time = row.kiln.seconds / row.packer.seconds;
     const memory = row.kiln.mib / row.packer.mib;
-    allMet &&= time <= row.timeTarget && (row.memoryTarget === undefined || memory <= row.memoryTarget);
+    const valid = row.result?.ok ?? true;
+    allMet &&= valid && time <= row.timeTarget && (row.memoryTarget === undefined || memory <= row.memoryTarget);
+    const timeVerdict = valid ? verdict(time, row.timeTarget) : "INVALID: the tools did not do the same work";
+    const note = row.result ? ` (${row.result.text})` : "";
     console.log(
-      `| ${row.name}: time | ${row.packer.seconds.toFixed(3)} s | ${row.kiln.seconds.toFixed(3)} s | ${time.toFixed(3)} | ${verdict(time, row.timeTarget)} |`,
+      `| ${row.name}: time | ${row.packer.seconds.toFixed(3)} s | ${row.kiln.seconds.toFixed(3)} s | ${time.toFixed(3)} | ${timeVerdict}${note} |`,
     );
     console.log(
       `| ${row.name}: peak memory | ${row.packer.mib.toFixed(0)} MiB | ${row.kiln.mib.toFixed(0)} MiB | ${memory.toFixed(2)} | ${row.memoryTarget === undefined ? "—" : verdict(memory, row.memoryTarget)} |`,

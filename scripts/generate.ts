@@ -1,6 +1,6 @@
 /**
  * `make generate`: writes the files derived from the plugin schemas (Pulumi argument types, the field
- * tables) so they are never restated by hand. `--check` writes nothing and fails when a committed file
+ * tables, the README's plugin table) so they are never restated by hand. `--check` writes nothing and fails when a committed file
  * differs from what the schemas give (run by the test suite).
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const above = join(__dirname, "..");
   const root = basename(above) === "dist" ? join(above, "..") : above;
   const stale: string[] = [];
-  for (const [path, content] of Object.entries(await generatedFiles())) {
+  for (const [path, content] of Object.entries(generatedFiles(root))) {
     const file = join(root, path);
     let current: string | undefined;
     try {

@@ -233,10 +233,18 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-save --no-audit --no-fund
   node -p process.versions.modules >node_modules/.kiln-node-abi # its install scripts built for this node
 fi
-# Native addons built under another Node major (ssh2's optional cpu-features) would fail to load.
+# Native addons built under another Node major fail to load, and ssh2 then falls back silently to slower
+# JavaScript (its AES-GCM binding: ~0.1 s CPU per 50 MB uploaded). The ABI marker alone missed a
+# node_modules carried over from a Node 20 install, so ssh2's addons are also loaded to check; a machine
+# that cannot build them (no compiler) tries once per Node major.
 node_abi=$(node -p process.versions.modules)
 if [ "$(cat node_modules/.kiln-node-abi 2>/dev/null)" != "$node_abi" ]; then
   echo "setup: rebuilding native modules for node $(node --version)"
   npm rebuild --no-audit --no-fund >/dev/null
   echo "$node_abi" >node_modules/.kiln-node-abi
+elif [ "$(cat node_modules/.kiln-native-tried 2>/dev/null)" != "$node_abi" ] &&
+  ! node -e 'require("ssh2/lib/protocol/crypto/build/Release/sshcrypto.node"); require("cpu-features")' 2>/dev/null; then
+  echo "setup: rebuilding ssh2's native addons for node $(node --version)"
+  npm rebuild ssh2 cpu-features --no-audit --no-fund >/dev/null
+  echo "$node_abi" >node_modules/.kiln-native-tried
 fi

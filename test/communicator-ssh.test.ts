@@ -622,6 +622,17 @@ describe("transfers", () => {
     expect(mode(remote)).toBe(0o600);
   });
 
+  it("uploads a file larger than the requests in flight, byte for byte", async () => {
+    const local = path.join(work, "several-requests.bin");
+    const data = randomBytes(5 * 255 * 1024 + 12_345); // more slices than requests in flight, a short last one
+    fs.writeFileSync(local, data);
+    fs.chmodSync(local, 0o600);
+    const remote = path.join(work, "several-requests-remote.bin");
+    await ssh.upload(local, remote, { signal: never });
+    expect(fs.readFileSync(remote).equals(data)).toBe(true);
+    expect(mode(remote)).toBe(0o600);
+  });
+
   it("uploads buffers (0644 by default) and empty files", async () => {
     const remote = path.join(work, "from-buffer.bin");
     const data = randomBytes(700_000); // several write requests

@@ -1,6 +1,7 @@
 import type * as Aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { generationKey, generationNamesForKey, type LaunchSpec, launchFingerprint } from "../../provider/fleet/plan";
+import { FLEET_DEFAULTS } from "../../provider/fleet/settings";
 import { FleetSlots } from "./fleet-slots";
 import { type ImmutableFleetArgs, validateFleetArgs } from "./immutable-fleet-args";
 import { FleetRollout } from "./rollout-resource";
@@ -88,7 +89,7 @@ export class ImmutableFleet extends pulumi.ComponentResource {
     super("kiln:index:ImmutableFleet", name, {}, opts);
     const region = args.region ?? (aws.config.region as string);
     const parent = { parent: this };
-    const requireImdsv2 = args.requireImdsv2 ?? true;
+    const requireImdsv2 = args.requireImdsv2 ?? FLEET_DEFAULTS.requireImdsv2;
 
     this.imageId = args.image ? args.image.imageId : pulumi.output(args.imageId as pulumi.Input<string>);
     const baseTags = { ...args.tags, "kiln:fleet": name };
@@ -101,7 +102,7 @@ export class ImmutableFleet extends pulumi.ComponentResource {
         args.securityGroupIds,
         args.instanceProfile,
         args.keyName,
-        pulumi.output(args.tags ?? {}),
+        pulumi.output(args.tags ?? FLEET_DEFAULTS.tags),
       ])
       .apply(([imageId, instanceType, userData, securityGroupIds, instanceProfile, keyName, tags]) => ({
         imageId,
@@ -124,7 +125,7 @@ export class ImmutableFleet extends pulumi.ComponentResource {
         name,
         {
           loadBalancerType: "application",
-          internal: lb.internal ?? false,
+          internal: lb.internal ?? FLEET_DEFAULTS.loadBalancer.internal,
           subnets: lb.subnetIds ?? args.subnetIds,
           securityGroups: lb.securityGroupIds,
           tags: baseTags,
@@ -135,7 +136,7 @@ export class ImmutableFleet extends pulumi.ComponentResource {
         name,
         {
           loadBalancerArn: this.loadBalancer.arn,
-          port: lb.port ?? 80,
+          port: lb.port ?? FLEET_DEFAULTS.loadBalancer.port,
           protocol: "HTTP",
           // Until the first rollout forwards to a healthy group; the rollout owns this action after.
           defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "503" } }],
@@ -177,11 +178,14 @@ export class ImmutableFleet extends pulumi.ComponentResource {
               // At most 6 characters: the generation key's first six, so a new generation makes a new group.
               namePrefix: names.apply((n) => n.key.slice(0, 6)),
               vpcId: vpcId as pulumi.Input<string>,
-              port: tg.port ?? 80,
-              protocol: tg.protocol ?? "HTTP",
+              port: tg.port ?? FLEET_DEFAULTS.targetGroup.port,
+              protocol: tg.protocol ?? FLEET_DEFAULTS.targetGroup.protocol,
               targetType: "instance",
-              deregistrationDelay: tg.deregistrationDelay ?? 30,
-              healthCheck: { path: tg.healthCheckPath ?? "/", protocol: tg.protocol ?? "HTTP" },
+              deregistrationDelay: tg.deregistrationDelay ?? FLEET_DEFAULTS.targetGroup.deregistrationDelay,
+              healthCheck: {
+                path: tg.healthCheckPath ?? FLEET_DEFAULTS.targetGroup.healthCheckPath,
+                protocol: tg.protocol ?? FLEET_DEFAULTS.targetGroup.protocol,
+              },
               tags: baseTags,
             },
             parent,
@@ -200,7 +204,7 @@ export class ImmutableFleet extends pulumi.ComponentResource {
           desiredCapacity: sized(capacity.desired),
           targetGroupArns: targetGroup ? [targetGroup.arn] : [],
           healthCheckType: targetGroup ? "ELB" : "EC2",
-          healthCheckGracePeriod: args.healthCheckGracePeriod ?? 60,
+          healthCheckGracePeriod: args.healthCheckGracePeriod ?? FLEET_DEFAULTS.healthCheckGracePeriod,
           // The rollout waits, with its own timeout, rollback and message naming the instances.
           waitForCapacityTimeout: "0",
           tags: Object.entries(instanceTags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
@@ -248,11 +252,14 @@ export class ImmutableFleet extends pulumi.ComponentResource {
           capacity,
           listenerArn,
           listenerRuleArn: args.listenerRuleArn,
-          canarySteps: args.canarySteps ?? [],
-          bakeTime: args.bakeTime ?? "0s",
-          alarmNames: args.alarmNames ?? [],
-          keepPrevious: args.keepPrevious ?? false,
-          health: { timeout: args.healthCheckTimeout ?? "10m", minHealthyPercent: args.minHealthyPercent ?? 100 },
+          canarySteps: args.canarySteps ?? [...FLEET_DEFAULTS.canarySteps],
+          bakeTime: args.bakeTime ?? FLEET_DEFAULTS.bakeTime,
+          alarmNames: args.alarmNames ?? [...FLEET_DEFAULTS.alarmNames],
+          keepPrevious: args.keepPrevious ?? FLEET_DEFAULTS.keepPrevious,
+          health: {
+            timeout: args.healthCheckTimeout ?? FLEET_DEFAULTS.healthCheckTimeout,
+            minHealthyPercent: args.minHealthyPercent ?? FLEET_DEFAULTS.minHealthyPercent,
+          },
         },
         launchTemplateId: live(this.generations.map((g) => g.launchTemplate.id)),
       },

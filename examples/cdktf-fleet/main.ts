@@ -3,6 +3,9 @@
  * immutable fleet behind a load balancer. Edit scripts/web.sh and deploy again: a new image is baked, a
  * new group launched from it, traffic moved once it is healthy, and the old group and image deleted.
  *
+ * On CDK Terrain: import from "cdktn", "@cdktn/provider-aws/lib/…" and "kiln/cdktn" instead of "cdktf",
+ * "@cdktf/provider-aws/lib/…" and "kiln/cdktf"; nothing else changes (test/cdktf/cdktn.test.ts runs it so).
+ *
  * Settings come from the environment, read at synth:
  *   AWS_REGION            region (default us-east-1)
  *   SITE_MESSAGE          a secret the build uses; read by `kiln` at apply time, never written to

@@ -16,6 +16,8 @@ import type { ImageStore } from "./image-store";
  */
 export interface BuilderDescriptor<C extends BuilderConfigBase = BuilderConfigBase, S = unknown> {
   readonly type: string;
+  /** One line saying what it does: the README's plugin table (`make generate`). */
+  readonly summary: string;
   /** Validates the raw config (Packer's field names, a `.describe()` per field). Unknown fields are errors. */
   readonly schema: z.ZodType<C, unknown>;
   /** Extra checks that need the whole config (mutually exclusive fields…); return problems, not throw. */

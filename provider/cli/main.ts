@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { z } from "zod";
 import { SSH_SESSION_MODES } from "../communicator/types";
 import { kilnVersion } from "../util/version";
+import { dropOutputWhenReaderLeaves } from "./closed-output";
 import { reportError } from "./exit";
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -135,6 +136,7 @@ export function runCli(argv: readonly string[] = process.argv): Promise<void> {
   // zod compiles a fast path for each object schema on its first parse; a CLI run parses each schema
   // about once, so compiling costs more than it saves.
   z.config({ jitless: true });
+  dropOutputWhenReaderLeaves();
   return program()
     .parseAsync(packerStyleArgs(argv))
     .then(

@@ -1,9 +1,10 @@
 import type { Duplex } from "node:stream";
-import { type AnyAuthMethod, type AuthenticationType, Client, type ClientChannel } from "ssh2";
+import type { AnyAuthMethod, AuthenticationType, ClientChannel } from "ssh2";
 import { abortReason, childSignal, sleep } from "../engine/abort";
 import { errorMessage, KilnError } from "../engine/errors";
 import { SshAuthError, SshError, SshTimeoutError } from "./ssh-errors";
 import { endpointLabel, type SshEndpoint, type SshSettings } from "./ssh-settings";
+import { Client } from "./ssh2-parts";
 
 /** ssh2's own limit for TCP connect + key exchange + auth of one attempt; ssh_timeout bounds the whole loop. */
 const ATTEMPT_TIMEOUT_MS = 20_000;

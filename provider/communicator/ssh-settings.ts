@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { utils } from "ssh2";
 import type { MachineAccess } from "../engine/context";
 import { ConfigError, type ConfigProblem } from "../engine/errors";
 import type { CommunicatorConfig } from "./config";
+import { parseKey } from "./ssh2-parts";
 
 /** One SSH server to log in to, with every credential we may offer it. */
 export interface SshEndpoint {
@@ -62,7 +62,7 @@ export function resolveSshSettings(config: CommunicatorConfig, target: MachineAc
     if (key) keys.push(key);
   }
   if (target.privateKey) {
-    const parsed = utils.parseKey(target.privateKey);
+    const parsed = parseKey(target.privateKey);
     if (parsed instanceof Error)
       problem("ssh_private_key_file", `the builder's temporary key is unusable: ${parsed.message}`);
     else keys.push(target.privateKey);
@@ -124,7 +124,7 @@ function readKeyFile(
     problem(field, `cannot read ${resolved}: ${(error as Error).message}`);
     return undefined;
   }
-  const parsed = utils.parseKey(text);
+  const parsed = parseKey(text);
   if (parsed instanceof Error) {
     problem(field, `${resolved} is not a usable private key: ${parsed.message}`);
     return undefined;

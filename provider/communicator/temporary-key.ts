@@ -1,5 +1,5 @@
-import { utils } from "ssh2";
 import { KilnError } from "../engine/errors";
+import { keygen, parseKey } from "./ssh2-parts";
 
 export type TemporaryKeyType = "ed25519" | "rsa";
 
@@ -22,14 +22,14 @@ export function temporaryKeyPair(type: TemporaryKeyType, comment: string): Tempo
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const pair =
       type === "rsa"
-        ? utils.generateKeyPairSync("rsa", { bits: 3072, comment })
-        : utils.generateKeyPairSync("ed25519", { comment });
+        ? keygen().generateKeyPairSync("rsa", { bits: 3072, comment })
+        : keygen().generateKeyPairSync("ed25519", { comment });
     if (readable(pair.private) && readable(pair.public)) return { privateKey: pair.private, publicKey: pair.public };
   }
   throw new KilnError("KEY_GENERATION", `no readable ${type} key pair in ${ATTEMPTS} attempts`);
 }
 
 function readable(text: string): boolean {
-  const parsed = utils.parseKey(text);
+  const parsed = parseKey(text);
   return !(parsed instanceof Error) && !(Array.isArray(parsed) && parsed.length === 0);
 }

@@ -14,6 +14,7 @@ const nullDataSchema = z.strictObject({
 
 const nullDataSource: DataSourceDescriptor<z.infer<typeof nullDataSchema>, { input: unknown; output: unknown }> = {
   type: "null",
+  summary: "Hands its input back as `output`: a value named once.",
   schema: nullDataSchema,
   sensitiveFields: [],
   load: async () => ({ read: async (config) => ({ input: config.input, output: config.input }) }),
@@ -22,6 +23,7 @@ const nullDataSource: DataSourceDescriptor<z.infer<typeof nullDataSchema>, { inp
 /** `data "amazon-ami"`: an AMI looked up by filters and owners, as Packer's amazon plugin does. */
 const amazonAmiDataSource: DataSourceDescriptor<z.infer<typeof amazonAmiDataSchema>, AmazonAmiData> = {
   type: "amazon-ami",
+  summary: "An AMI looked up by filters and owners, as Packer's amazon plugin does.",
   schema: amazonAmiDataSchema,
   sensitiveFields: ["secret_key", "token"],
   // Loaded only for templates that use it: it brings the AWS SDK.

@@ -6,6 +6,8 @@ import type { z } from "zod";
  */
 export interface DataSourceDescriptor<C = unknown, V = unknown> {
   readonly type: string;
+  /** One line saying what it does: the README's plugin table (`make generate`). */
+  readonly summary: string;
   /** The block's fields (a `.describe()` per field); strict, so unknown fields are errors. */
   readonly schema: z.ZodType<C, unknown>;
   /** Fields holding secrets: redacted from output. */

@@ -52,6 +52,7 @@ export type SsmParameterConfig = z.infer<typeof ssmParameterSchema>;
  */
 export const ssmParameterStatic: Omit<PostProcessorDescriptor<SsmParameterConfig>, "load"> = {
   type: "amazon-ssm-parameter",
+  summary: "Publishes an amazon-ebs artifact's AMI ID to an SSM parameter (`resolve:ssm:/path`).",
   schema: ssmParameterSchema,
   sensitiveFields: ["secret_key", "token"],
   check(config) {

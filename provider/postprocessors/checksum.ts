@@ -28,6 +28,7 @@ const DEFAULT_OUTPUT = "packer_{{.BuildName}}_{{.BuilderType}}_{{.ChecksumType}}
 /** Packer's `checksum` post-processor: one checksum file per type listing every artifact file. */
 export const checksumPostProcessor: PostProcessor<ChecksumConfig> = {
   type: "checksum",
+  summary: "One checksum file per type listing every artifact file.",
   schema: checksumSchema,
   check: null,
   sensitiveFields: [],

@@ -37,6 +37,7 @@ const pending = new Map<string, Promise<void>>();
 /** Packer's `manifest` post-processor: appends this build's artifact to a JSON manifest. */
 export const manifestPostProcessor: PostProcessor<ManifestConfig> = {
   type: "manifest",
+  summary: "Writes Packer's `packer-manifest.json`: every build's artifact ID and custom data.",
   schema: manifestSchema,
   check: null,
   sensitiveFields: [],

@@ -12,6 +12,7 @@ import type { PostProcessor } from "./types";
 /** Packer's `shell-local` post-processor: runs local commands after the build, artifact unchanged. */
 export const shellLocalPostProcessor: PostProcessor<ShellLocalConfig> = {
   type: "shell-local",
+  summary: "Runs local commands after the build; the artifact passes on unchanged.",
   schema: z.strictObject({
     ...shellLocalShape,
     keep_input_artifact: z.boolean().optional().describe("Keep the input artifact. @default true"),

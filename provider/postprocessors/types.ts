@@ -16,6 +16,8 @@ export interface PostProcessContext {
  */
 export interface PostProcessorDescriptor<C = unknown> {
   readonly type: string;
+  /** One line saying what it does: the README's plugin table (`make generate`). */
+  readonly summary: string;
   /** Validates the raw config (a `.describe()` per field); strict, so unknown fields are errors. */
   readonly schema: z.ZodType<C, unknown>;
   readonly check: ((config: C) => PluginProblem[]) | null;

@@ -28,6 +28,7 @@ export type FileConfig = z.infer<typeof fileSchema>;
 /** Packer's `file` provisioner: copies files and directories to or from the machine over SFTP. */
 export const fileProvisioner: Provisioner<FileConfig> = {
   type: "file",
+  summary: "Copies files and directories to or from the machine over SFTP.",
   sensitiveFields: [],
   schema: fileSchema,
   check(config) {

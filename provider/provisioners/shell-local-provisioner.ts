@@ -12,6 +12,7 @@ import type { Provisioner } from "./types";
 /** Packer's `shell-local` provisioner: runs commands where Kiln runs, during provisioning. */
 export const shellLocalProvisioner: Provisioner<ShellLocalConfig> = {
   type: "shell-local",
+  summary: "Runs commands where Kiln runs, during provisioning.",
   schema: z.strictObject(shellLocalShape),
   check: checkShellLocal,
   sensitiveFields: [],

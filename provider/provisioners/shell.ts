@@ -39,6 +39,7 @@ const DEFAULT_EXECUTE = "chmod +x {{.Path}}; {{.Vars}} {{.Path}}";
 /** Packer's `shell` provisioner: uploads each script (inline commands become one) and runs it remotely. */
 export const shellProvisioner: Provisioner<ShellConfig> = {
   type: "shell",
+  summary: "Runs inline commands or scripts on the machine over SSH.",
   schema: shellSchema,
   sensitiveFields: [],
   check(config) {

@@ -25,6 +25,8 @@ export interface PluginProblem {
  */
 export interface ProvisionerDescriptor<C = unknown> {
   readonly type: string;
+  /** One line saying what it does: the README's plugin table (`make generate`). */
+  readonly summary: string;
   /** Validates the raw config (a `.describe()` per field); strict, so unknown fields are errors. */
   readonly schema: z.ZodType<C, unknown>;
   /** Cross-field checks (exactly one of inline/script/scripts…); null: the schema says it all. */

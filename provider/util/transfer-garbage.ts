@@ -4,9 +4,9 @@
  * the object is collected. A transfer creates too few objects to fill the young generation, so tens of
  * MiB of dead buffers piled up before V8 collected (a 50 MB upload peaked 45 MiB above its start).
  * Where the process exposed `gc` (the kiln executable does), transfers ask for a young-generation
- * collection, about a millisecond, every few MiB; elsewhere (a Pulumi host, tests) this does nothing.
+ * collection, about a millisecond, every MiB; elsewhere (a Pulumi host, tests) this does nothing.
  */
-const COLLECT_EVERY = 2 * 1024 * 1024;
+const COLLECT_EVERY = 1024 * 1024;
 
 type Collect = (options: { type: "minor" }) => void;
 

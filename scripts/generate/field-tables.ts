@@ -1,7 +1,7 @@
 import type { PluginFields } from "./plugins";
 import type { Field, FieldType } from "./walk";
 
-function typeText(type: FieldType): string {
+export function typeText(type: FieldType): string {
   switch (type.kind) {
     case "enum":
       return type.values.map((v) => `\`${JSON.stringify(v)}\``).join(", ");
@@ -13,6 +13,8 @@ function typeText(type: FieldType): string {
       return type.options.map(typeText).join(" or ");
     case "object":
       return "block";
+    case "plugins":
+      return `${type.of} block`;
     default:
       return type.kind;
   }

@@ -10,6 +10,8 @@ import { type Field, fieldsOf } from "./walk";
 export interface PluginFields {
   readonly kind: "builder" | "provisioner" | "post-processor" | "data source";
   readonly type: string;
+  /** What it does, one line (the descriptor's `summary`). */
+  readonly summary: string;
   readonly fields: readonly Field[];
   readonly sensitive: ReadonlySet<string>;
   /** Builders only: the inline resource key (`amazonEbs`), null when only templates select it. */
@@ -26,11 +28,12 @@ export function isArgsPlugin(plugin: PluginFields): plugin is ArgsPlugin {
 /** Plugins of one kind from their descriptors: nothing is loaded, no SDK imported. */
 function fromDescriptors(
   kind: PluginFields["kind"],
-  descriptors: Readonly<Record<string, { schema: z.ZodType; sensitiveFields: readonly string[] }>>,
+  descriptors: Readonly<Record<string, { summary: string; schema: z.ZodType; sensitiveFields: readonly string[] }>>,
 ): PluginFields[] {
   return Object.entries(descriptors).map(([type, d]) => ({
     kind,
     type,
+    summary: d.summary,
     fields: fieldsOf(d.schema),
     sensitive: new Set(d.sensitiveFields),
   }));
@@ -41,6 +44,7 @@ export function allPlugins(): PluginFields[] {
   const builders: PluginFields[] = Object.values(BUILDERS).map((d) => ({
     kind: "builder",
     type: d.type,
+    summary: d.summary,
     fields: fieldsOf(d.schema),
     sensitive: new Set([...d.sensitiveFields, ...sensitiveCommunicatorFields]),
     inlineKey: d.inlineKey,
@@ -62,4 +66,9 @@ export function camelCase(name: string): string {
 export function pascalCase(name: string): string {
   const camel = camelCase(name);
   return camel.charAt(0).toUpperCase() + camel.slice(1);
+}
+
+/** A doc for camelCase front ends: Packer's snake_case names in backticks (`ami_name`) become `amiName`. */
+export function camelDoc(doc: string): string {
+  return doc.replace(/`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`/g, (_, name: string) => `\`${camelCase(name)}\``);
 }

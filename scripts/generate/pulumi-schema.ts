@@ -5,7 +5,7 @@ import {
   resourceOutputs,
   SECRET_OUTPUT_FIELDS,
 } from "../../provider/pulumi/resource-fields";
-import { camelCase, type PluginFields, pascalCase } from "./plugins";
+import { camelCase, camelDoc, type PluginFields, pascalCase } from "./plugins";
 import { type Field, type FieldType, fieldsOf } from "./walk";
 
 /**
@@ -30,11 +30,13 @@ export interface ComponentSpec {
 
 /** A field's doc for every language: Packer's snake_case names in backticks become the schema's camelCase. */
 function describe(field: Field): string | undefined {
-  return field.doc?.replace(/`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`/g, (_, name: string) => `\`${camelCase(name)}\``);
+  return field.doc === undefined ? undefined : camelDoc(field.doc);
 }
 
 class SchemaWriter {
   readonly types: Record<string, Json> = {};
+  /** The union spec of each kind's plugins (`pluginUnion`), for fields holding such a block. */
+  readonly plugins: Partial<Record<"provisioner" | "post-processor", Json>> = {};
 
   typeSpec(type: FieldType, hint: string): Json {
     switch (type.kind) {
@@ -58,6 +60,11 @@ class SchemaWriter {
       case "object":
         this.objectType(hint, type.fields, new Set());
         return ref(hint);
+      case "plugins": {
+        const union = this.plugins[type.of];
+        if (!union) throw new Error(`no ${type.of} union written before a field holding one`);
+        return union;
+      }
       default:
         return { $ref: "pulumi.json#/Any" };
     }
@@ -112,13 +119,13 @@ export function renderPulumiSchema(
   const w = new SchemaWriter();
   const none = new Set<string>();
   const builders = plugins.filter((p) => p.kind === "builder" && p.inlineKey);
-  const provisioner = w.pluginUnion(
+  w.plugins.provisioner = w.pluginUnion(
     plugins.filter((p) => p.kind === "provisioner"),
     "Provisioner",
     fieldsOf(provisionerCommonFields),
     "provisioner",
   );
-  const postProcessor = w.pluginUnion(
+  w.plugins["post-processor"] = w.pluginUnion(
     plugins.filter((p) => p.kind === "post-processor"),
     "PostProcessor",
     fieldsOf(postProcessorCommonFields),
@@ -145,21 +152,6 @@ export function renderPulumiSchema(
       "A machine image baked by Kiln when the stack is deployed: the build runs in the resource's create step (its output streamed to the display) and the image's ID is an output. Editing a script the build runs replaces the image (new one first); editing tags updates it in place.",
     inputProperties: {
       ...builderInputs,
-      provisioners: {
-        type: "array",
-        items: provisioner,
-        description: "Run in order on the build machine: `{type: shell, inline: [...]}`, `{type: file, ...}`.",
-      },
-      errorCleanupProvisioner: {
-        ...provisioner,
-        description: "Runs on the machine when the build fails, before it is torn down.",
-      },
-      postProcessors: {
-        type: "array",
-        items: { oneOf: [postProcessor, { type: "array", items: postProcessor }] },
-        description:
-          "Run after the image is made, in order. An inner list is a chain (Packer's `post-processors` block).",
-      },
       ...w.properties(fieldsOf(resourceFields), "BakedImage", none),
     },
     properties: w.properties(outputs, "BakedImage", new Set(SECRET_OUTPUT_FIELDS)),

@@ -11,7 +11,15 @@ export type FieldType =
   | { readonly kind: "array"; readonly element: FieldType }
   | { readonly kind: "record"; readonly value: FieldType }
   | { readonly kind: "union"; readonly options: readonly FieldType[] }
-  | { readonly kind: "object"; readonly fields: readonly Field[] };
+  | {
+      readonly kind: "object";
+      readonly fields: readonly Field[];
+      /** A generated interface's name and doc (`.meta({ typeName, description })` on the object). */
+      readonly typeName?: string;
+      readonly typeDoc?: string;
+    }
+  /** A provisioner or post-processor block: the union of that kind's plugins (`pluginBlock`). */
+  | { readonly kind: "plugins"; readonly of: "provisioner" | "post-processor" };
 
 export interface Field {
   /** Packer's name, as the schema spells it (`ami_name`). */
@@ -20,6 +28,10 @@ export interface Field {
   readonly required: boolean;
   /** The field's one-line doc (`.describe()`), `@default` included. */
   readonly doc?: string;
+  /** The doc for front ends taking plain values (CDKTF), where it must differ (`.meta({ plain })`). */
+  readonly plainDoc?: string;
+  /** Everything `.meta()` registered on the field and what it wraps (the outer wins): a generator's own keys. */
+  readonly meta: Readonly<Record<string, unknown>>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: zod's internal definition is untyped across schema kinds
@@ -29,15 +41,38 @@ function defOf(schema: z.ZodType): Def {
   return (schema as unknown as { _zod: { def: Def } })._zod.def;
 }
 
+/** What `.describe()` and `.meta()` registered; `plain`, `plugins`, `typeName` are Kiln's own keys. */
+function metaOf(
+  schema: z.ZodType,
+):
+  | ({ description?: string; plain?: string; plugins?: string; typeName?: string } & Record<string, unknown>)
+  | undefined {
+  return z.globalRegistry.get(schema) as ReturnType<typeof metaOf>;
+}
+
+/**
+ * The doc `.describe()` or `.meta()` gave, with `@default <value>` written from a `defaultValue` (a constant
+ * the code uses, so doc and code cannot disagree).
+ */
 function docOf(schema: z.ZodType): string | undefined {
-  return z.globalRegistry.get(schema)?.description;
+  const meta = metaOf(schema);
+  if (meta?.defaultValue === undefined) return meta?.description;
+  return `${meta.description ? `${meta.description} ` : ""}@default ${JSON.stringify(meta.defaultValue)}`;
 }
 
 /** Wrappers that do not change the field's shape: optional, default, nullable, pipes. */
-function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; doc?: string } {
+function unwrap(schema: z.ZodType): {
+  inner: z.ZodType;
+  optional: boolean;
+  doc?: string;
+  plainDoc?: string;
+  meta: Record<string, unknown>;
+} {
   let current = schema;
   let optional = false;
   let doc = docOf(current);
+  let plainDoc = metaOf(current)?.plain;
+  let meta: Record<string, unknown> = { ...metaOf(current) };
   for (;;) {
     const def = defOf(current);
     if (def.type === "optional" || def.type === "default" || def.type === "prefault") optional = true;
@@ -49,13 +84,17 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; doc?:
       current = defOf(def.in).type === "transform" ? def.out : def.in;
     } else break;
     doc ??= docOf(current);
+    plainDoc ??= metaOf(current)?.plain;
+    meta = { ...metaOf(current), ...meta };
   }
-  return { inner: current, optional, doc };
+  return { inner: current, optional, doc, plainDoc, meta };
 }
 
 export function fieldType(schema: z.ZodType): FieldType {
   const { inner } = unwrap(schema);
   const def = defOf(inner);
+  const plugins = metaOf(inner)?.plugins;
+  if (plugins === "provisioner" || plugins === "post-processor") return { kind: "plugins", of: plugins };
   switch (def.type) {
     case "string":
       return { kind: "string" };
@@ -74,8 +113,14 @@ export function fieldType(schema: z.ZodType): FieldType {
       return { kind: "record", value: fieldType(def.valueType) };
     case "union":
       return { kind: "union", options: def.options.map(fieldType) };
-    case "object":
-      return { kind: "object", fields: fieldsOf(inner) };
+    case "object": {
+      const own = metaOf(inner);
+      return {
+        kind: "object",
+        fields: fieldsOf(inner),
+        ...(own?.typeName ? { typeName: own.typeName, typeDoc: own.description } : {}),
+      };
+    }
     default:
       return { kind: "unknown" };
   }
@@ -87,7 +132,7 @@ export function fieldsOf(schema: z.ZodType): Field[] {
   const def = defOf(inner);
   if (def.type !== "object") throw new Error(`expected an object schema, got ${def.type}`);
   return Object.entries(def.shape as Record<string, z.ZodType>).map(([name, field]) => {
-    const { optional, doc } = unwrap(field);
-    return { name, type: fieldType(field), required: !optional, doc };
+    const { optional, doc, plainDoc, meta } = unwrap(field);
+    return { name, type: fieldType(field), required: !optional, doc, ...(plainDoc ? { plainDoc } : {}), meta };
   });
 }

@@ -1,17 +1,14 @@
 /**
  * The CDKTF constructs at synth, with cdktf's Testing helpers and matchers (no Terraform run): the
  * resources and wiring they produce, the fingerprint's reaction to file edits, secrets kept out of the
- * configuration, validation naming the prop — and the same constructs inside a CDK Terrain (cdktn) stack.
+ * configuration, validation naming the prop (the cdktn flavour: cdktn-flavour.test.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataResource, type TerraformStack, Testing } from "cdktf";
-import * as cdktn from "cdktn";
-import type { Construct } from "constructs";
+import { DataResource, Testing } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BakedImage, type BakedImageProps, ImmutableFleet, type ImmutableFleetProps } from "../../constructs/cdktf";
 import { generationNames } from "../../provider/fleet/plan";
@@ -265,23 +262,5 @@ describe("ImmutableFleet", () => {
     expect(() => synthFleet({ bakeTime: "soon" })).toThrow(/bakeTime: /);
     expect(() => synthFleet({ minHealthyPercent: 0 })).toThrow(/minHealthyPercent: 0 is not in/);
     expect(() => synthFleet({ subnetIds: [] })).toThrow(/subnetIds: give at least one subnet/);
-  });
-});
-
-describe("in a CDK Terrain (cdktn) stack", () => {
-  it("the same constructs synthesize with cdktn's Testing.synth (a cdktn App.synth() is not yet supported: see constructs/cdktf/README.md)", () => {
-    class Stack extends cdktn.TerraformStack {
-      constructor(scope: Construct, id: string) {
-        super(scope, id);
-        new AwsProvider(this as unknown as TerraformStack, "aws", { region: "us-east-1" });
-        const image = new BakedImage(this, "web", imageProps());
-        new ImmutableFleet(this, "web-fleet", { ...FLEET, imageId: image.imageId });
-      }
-    }
-    const app = cdktn.Testing.app();
-    const stack = new Stack(app, "tn");
-    const json = parsed(cdktn.Testing.synth(stack));
-    expect(Object.keys(json.resource.terraform_data ?? {})).toHaveLength(2);
-    expect(only(json.resource.aws_launch_template).image_id).toMatch(/^\$\{data\.aws_ami\..+\.id\}$/);
   });
 });

@@ -5,7 +5,7 @@ import { nodeFor, ROOT, toolEnv } from "../fixtures/cdktf-project";
 
 /** Why the end-to-end CDKTF tests cannot run here, or undefined when they can. */
 export function engineProblem(cli: "cdktf" | "cdktn" = "cdktf"): string | undefined {
-  if (!existsSync(join(ROOT, "dist/constructs/cdktf/index.js"))) return "kiln is not compiled: run `make build`";
+  if (!existsSync(join(ROOT, `dist/constructs/${cli}/index.js`))) return "kiln is not compiled: run `make build`";
   try {
     execFileSync("terraform", ["version"], { stdio: "ignore", env: { ...process.env, ...toolEnv() } });
   } catch {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -153,6 +153,23 @@ describe("kiln CLI", () => {
     expect(built(except)).toEqual(["worker"]);
     const bracket = await kilnHere(["build", "--only", "null.[w]or*", path]);
     expect(built(bracket)).toEqual(["worker"]);
+  });
+
+  it("a reader that goes away (`kiln build | head`) does not stop the build halfway", async () => {
+    const marker = join(dir, "finished");
+    const path = template(
+      "closed-pipe.pkr.hcl",
+      `source "null" "quiet" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.quiet"]\n  provisioner "shell-local" {\n    inline = ["seq 1 20000"]\n  }\n  provisioner "shell-local" {\n    inline = ["touch ${marker}"]\n  }\n}\n`,
+    );
+    let closed = false;
+    const run = await kilnHere(["build", path], (_stdout, child) => {
+      if (closed) return;
+      closed = true;
+      child.stdout?.destroy();
+    });
+    expect(run.stderr).not.toMatch(/EPIPE/);
+    expect(run.code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
   });
 
   it("--ssh-session per-command opens an SSH session for each command; the default runs them in one", {

@@ -3,39 +3,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ImmutableFleet, type ImmutableFleetArgs } from "../../constructs/pulumi/immutable-fleet";
 import * as slotsRuntime from "../../constructs/pulumi/slots-runtime";
 import { generationKey, generationNamesForKey, launchFingerprint } from "../../provider/fleet/plan";
+import { mockFleetResources, type Registration } from "../fixtures/pulumi-mocks";
 
 // The component's resource graph under Pulumi's mocks (the @pulumi/aws provider plugin cannot be had
 // here). The mock monitor's registrations are recorded with their options: parent, dependencies,
 // retainOnDelete, ignoreChanges — what the engine would act on.
-
-interface Registration {
-  type: string;
-  name: string;
-  // biome-ignore lint/suspicious/noExplicitAny: inputs are whatever the component registered; tests match on them
-  inputs: Record<string, any>;
-  parent: string;
-  dependencies: string[];
-  retainOnDelete: boolean;
-  ignoreChanges: string[];
-  deleteBeforeReplace: boolean;
-  urn: string;
-}
-
-/** The parts of the mock monitor's RegisterResourceRequest read here. */
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getObject(): never;
-  getParent(): string;
-  getDependenciesList(): string[];
-  getRetainondelete(): boolean;
-  getIgnorechangesList(): string[];
-  getDeletebeforereplace(): boolean;
-}
-type Callback = (err: unknown, res?: { getUrn(): string }) => void;
-interface MockMonitor {
-  registerResource(req: RegisterRequest, callback: Callback): void;
-}
 
 let registered: Registration[] = [];
 /**
@@ -49,46 +21,12 @@ const AMI_A = "ami-0aaaaaaaaaaaaaaa1";
 const AMI_B = "ami-0bbbbbbbbbbbbbbb2";
 
 async function mocks(): Promise<void> {
-  registered = [];
-  await pulumi.runtime.setMocks(
-    {
-      async newResource(args) {
-        if (args.type.endsWith(":FleetSlots")) {
-          const checked = await slotsRuntime.check(slotMemory.get(args.name) ?? {}, args.inputs as never);
-          slotMemory.set(args.name, checked.inputs as Record<string, unknown>);
-          return { id: `${args.name}-slots`, state: checked.inputs as Record<string, unknown> };
-        }
-        const state: Record<string, unknown> = { ...args.inputs, arn: `arn:mock:${args.type}:${args.name}` };
-        // What the provider computes: a name from the prefix, the template's version, a baked AMI.
-        if (args.inputs.namePrefix) state.name = `${args.inputs.namePrefix}20261130`;
-        if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") state.latestVersion = 1;
-        if (args.type.endsWith(":BakedImage")) state.imageId = "ami-0baked000000001";
-        if (args.type.endsWith(":FleetRollout")) state.live = { group: args.inputs.rollout.target.group };
-        return { id: `${args.name}-id`, state };
-      },
-      call: (args) => args.inputs,
-    },
-    "kiln-fleet",
-    "dev",
-    false,
-  );
-  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) =>
-    register(req, (err, res) => {
-      registered.push({
-        type: req.getType(),
-        name: req.getName(),
-        inputs: pulumi.runtime.deserializeProperties(req.getObject()),
-        parent: req.getParent(),
-        dependencies: req.getDependenciesList(),
-        retainOnDelete: req.getRetainondelete(),
-        ignoreChanges: req.getIgnorechangesList(),
-        deleteBeforeReplace: req.getDeletebeforereplace(),
-        urn: res?.getUrn?.() ?? "",
-      });
-      callback(err, res);
-    });
+  registered = await mockFleetResources("kiln-fleet", async (args) => {
+    if (!args.type.endsWith(":FleetSlots")) return undefined;
+    const checked = await slotsRuntime.check(slotMemory.get(args.name) ?? {}, args.inputs as never);
+    slotMemory.set(args.name, checked.inputs as Record<string, unknown>);
+    return { id: `${args.name}-slots`, state: checked.inputs as Record<string, unknown> };
+  });
 }
 
 beforeEach(async () => {

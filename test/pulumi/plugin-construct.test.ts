@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { generationNamesForKey } from "../../provider/fleet/plan";
 import { FLEET_ARGS } from "../../provider/pulumi/plugin/fleet";
 import { IMMUTABLE_FLEET, kilnProvider } from "../../provider/pulumi/plugin/provider";
+import { mockFleetResources, type Registration } from "../fixtures/pulumi-mocks";
 
 // The plugin's `construct` for kiln:index:ImmutableFleet, called in-process under Pulumi's mocks: the
 // @pulumi/aws provider plugin cannot be had here, so no engine runs the AWS resources. What this proves:
@@ -12,58 +13,12 @@ import { IMMUTABLE_FLEET, kilnProvider } from "../../provider/pulumi/plugin/prov
 // (plain values, Outputs where another resource's output flows in), its children registered under it,
 // and the state it returns. Not proven: a Python/Go/YAML program's construct through a real engine.
 
-interface Registration {
-  type: string;
-  name: string;
-  // biome-ignore lint/suspicious/noExplicitAny: whatever the component registered
-  inputs: Record<string, any>;
-  parent: string;
-  urn: string;
-}
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getObject(): never;
-  getParent(): string;
-}
-type Callback = (err: unknown, res?: { getUrn(): string }) => void;
-
 let registered: Registration[] = [];
 const AMI = "ami-0aaaaaaaaaaaaaaa1";
 const ROOT = join(__dirname, "../..");
 
 beforeEach(async () => {
-  registered = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const state: Record<string, unknown> = { ...args.inputs, arn: `arn:mock:${args.type}:${args.name}` };
-        if (args.inputs.namePrefix) state.name = `${args.inputs.namePrefix}20261130`;
-        if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") state.latestVersion = 1;
-        if (args.type.endsWith(":FleetRollout")) state.live = { group: args.inputs.rollout.target.group };
-        return { id: `${args.name}-id`, state };
-      },
-      call: (args) => args.inputs,
-    },
-    "kiln-plugin",
-    "dev",
-    false,
-  );
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: RegisterRequest, callback: Callback): void;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) =>
-    register(req, (err, res) => {
-      registered.push({
-        type: req.getType(),
-        name: req.getName(),
-        inputs: pulumi.runtime.deserializeProperties(req.getObject()),
-        parent: req.getParent(),
-        urn: res?.getUrn?.() ?? "",
-      });
-      callback(err, res);
-    });
+  registered = await mockFleetResources("kiln-plugin");
 });
 
 const plugin = () => kilnProvider({ log: () => () => {} });

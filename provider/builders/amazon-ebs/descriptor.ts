@@ -10,6 +10,7 @@ import type { EbsState } from "./state";
  */
 export const amazonEbsDescriptor: BuilderDescriptor<EbsConfig, EbsState> = {
   type: "amazon-ebs",
+  summary: "An AMI from an EBS-backed EC2 instance: launch, provision, stop, snapshot, register, copy to regions.",
   schema: ebsSchema,
   check: checkEbsConfig,
   sensitiveFields: ["secret_key", "token"],

@@ -10,6 +10,7 @@ import type { AzureState } from "./state";
  */
 export const azureArmDescriptor: BuilderDescriptor<AzureArmConfig, AzureState> = {
   type: "azure-arm",
+  summary: "A managed image and/or a gallery image version captured from a Linux Azure VM.",
   schema: azureArmSchema,
   check: checkAzureArmConfig,
   sensitiveFields: AZURE_SENSITIVE_FIELDS,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
-import { utils } from "ssh2";
+import { parseKey } from "../../communicator/ssh2-parts";
 import { temporaryKeyPair } from "../../communicator/temporary-key";
 import { invalidValue } from "../../engine/errors";
 import type { AzureTypedStep } from "./state";
@@ -36,7 +36,7 @@ export const sshKeyStep: AzureTypedStep<never, "sshKey"> = {
 
 /** `ssh-ed25519 AAAA…` for a private key file's text. */
 function publicKeyOf(text: string, file: string): string {
-  const parsed = utils.parseKey(text);
+  const parsed = parseKey(text);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error)
     throw invalidValue("ssh_private_key_file", `${file} is not a usable private key`, { resource: file });

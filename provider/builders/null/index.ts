@@ -11,6 +11,7 @@ export type NullConfig = z.infer<typeof nullSchema>;
  */
 export const nullDescriptor: BuilderDescriptor<NullConfig, Record<string, never>> = {
   type: "null",
+  summary: "Creates nothing: connects to an existing machine (`ssh_host`) so provisioners can run.",
   schema: nullSchema,
   check(config) {
     if (config.communicator === "none") return [];

@@ -2,39 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import { ImmutableFleet, type ImmutableFleetArgs } from "../../../constructs/pulumi/immutable-fleet";
 import { KilnError } from "../../engine/errors";
+import { PULUMI_FLEET_ARGS, type PulumiArgKind } from "../../fleet/settings";
 
 /**
- * How each of the component's arguments may arrive from another language's program: `input` may be
- * another resource's output (an Output here); `object` is an object whose fields may be; `plain` must be
- * known when the program runs (the component plans with it: capacity, steps, durations). Typed against
- * ImmutableFleetArgs so a new argument fails the typecheck until it is listed, and a test holds
- * schema.json's ImmutableFleet inputs to these keys.
+ * How each of the component's arguments may arrive from another language's program, from the fleet's
+ * settings (provider/fleet/settings.ts): `input` may be another resource's output (an Output here);
+ * `object` is an object whose fields may be; `plain` must be known when the program runs (the component
+ * plans with it: capacity, steps, durations). schema.json's ImmutableFleet inputs are the same settings.
  */
-export const FLEET_ARGS: { readonly [K in keyof Omit<ImmutableFleetArgs, "image">]-?: "input" | "object" | "plain" } = {
-  imageId: "input",
-  instanceType: "input",
-  subnetIds: "input",
-  securityGroupIds: "input",
-  instanceProfile: "input",
-  userData: "input",
-  keyName: "input",
-  tags: "object",
-  capacity: "plain",
-  requireImdsv2: "plain",
-  healthCheckGracePeriod: "plain",
-  listenerArn: "input",
-  listenerRuleArn: "input",
-  loadBalancer: "object",
-  vpcId: "input",
-  targetGroup: "plain",
-  canarySteps: "plain",
-  bakeTime: "plain",
-  alarmNames: "object",
-  healthCheckTimeout: "plain",
-  minHealthyPercent: "plain",
-  keepPrevious: "plain",
-  region: "plain",
-};
+export const FLEET_ARGS: Readonly<Record<string, PulumiArgKind>> = PULUMI_FLEET_ARGS;
 
 function containsOutput(value: unknown): boolean {
   if (pulumi.Output.isInstance(value)) return true;
@@ -51,7 +27,7 @@ function containsOutput(value: unknown): boolean {
 export function fleetArgs(name: string, inputs: pulumi.Inputs): ImmutableFleetArgs {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(inputs)) {
-    const kind = FLEET_ARGS[key as keyof typeof FLEET_ARGS];
+    const kind = Object.hasOwn(FLEET_ARGS, key) ? FLEET_ARGS[key] : undefined;
     if (value === undefined) continue;
     if (!kind) problems.push(`[${key}] is not an argument of ImmutableFleet`);
     else if (kind === "plain" ? containsOutput(value) : kind === "object" && pulumi.Output.isInstance(value))
