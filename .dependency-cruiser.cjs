@@ -1,12 +1,14 @@
 /**
  * `make lint` runs this: no import cycle anywhere (type-only imports count), and layers import downward.
- *   kernel   engine/{errors,abort,events,step,typed-step,artifact,redact,context}, util/, communicator/types
+ *   kernel   engine/{errors,abort,events,step,typed-step,artifact,redact,context,trace}, util/, communicator/types
  *   plugins  builders/, provisioners/, postprocessors/, datasources/, communicator/ — the kernel, and each other only
  *            through their contracts
- *   spec, template, engine (orchestration), then front ends (pulumi/, cli/, index)
+ *   spec, template, engine (orchestration): given their plugins by the caller, they import none
+ *   kiln.ts (the composition root: the engine with Kiln's plugins), then front ends (pulumi/, cli/, index)
  * The patterns are in scripts/layers.cjs (scripts/loc.ts counts lines by the same layers).
  */
 const { KERNEL, PLUGINS, FRONT_ENDS } = require("./scripts/layers.cjs");
+const PLUGIN_FAMILIES = "^provider/(builders|provisioners|postprocessors|datasources)/";
 
 module.exports = {
   forbidden: [
@@ -30,6 +32,14 @@ module.exports = {
       comment: "Plugins depend on the kernel and plugin contracts, never on the orchestration or front ends.",
       from: { path: PLUGINS, pathNot: "^provider/builders/registry\\.ts$" },
       to: { path: "^provider/(spec/prepare|template|engine/(build|destroy|fingerprint|post-process|provision-step|connect-step|build-data))|" + FRONT_ENDS },
+    },
+    {
+      name: "engine-receives-plugins",
+      severity: "error",
+      comment:
+        "The engine, the spec checks and the template loader get their plugins from the caller (provider/kiln.ts composes Kiln's): they import plugin contracts (types.ts), never a plugin or a registry.",
+      from: { path: "^provider/(engine|spec|template)/" },
+      to: { path: PLUGIN_FAMILIES, pathNot: PLUGIN_FAMILIES + "types\\.ts$" },
     },
     {
       name: "nothing-imports-front-ends",

@@ -4,8 +4,7 @@
  */
 export type { Artifact } from "./engine/artifact";
 export type { BuildOptions, BuildOutcome, BuildResult } from "./engine/build";
-export { BuildFailedError, build, fingerprint, PreparedBuilds, prepare, prepareAll } from "./engine/build";
-export { destroyArtifact } from "./engine/destroy";
+export { BuildFailedError, PreparedBuilds } from "./engine/build";
 export type { ConfigProblem, SourceLocation } from "./engine/errors";
 export {
   CancelledError,
@@ -18,6 +17,15 @@ export {
 } from "./engine/errors";
 export type { BuildEvent, EventSink } from "./engine/events";
 export type { OnError } from "./engine/step";
+export {
+  build,
+  defaultPlugins,
+  destroyArtifact,
+  fingerprint,
+  loadTemplate,
+  prepare,
+  prepareAll,
+} from "./kiln";
+export type { Plugins } from "./spec/plugins";
 export type { BuildSpec, PostProcessorSpec, ProvisionerSpec, SourceSpec } from "./spec/types";
 export type { LoadedTemplate, LoadOptions } from "./template";
-export { loadTemplate } from "./template";

@@ -45,4 +45,4 @@ export async function loadBuilder(type: string): Promise<AnyBuilder> {
 }
 
 /** Loaded builders (descriptor and runtime together), by type: what the engine runs. */
-export const builders: Registry<AnyBuilder> = descriptorRegistry<AnyDescriptor>(BUILDERS);
+export const builders: Registry<AnyBuilder, BuilderType> = descriptorRegistry<AnyDescriptor, BuilderType>(BUILDERS);

@@ -1,8 +1,8 @@
 import { SSH_SESSION_MODES, type SshSessionMode } from "../communicator/ssh";
-import { BuildFailedError, build } from "../engine/build";
+import { BuildFailedError } from "../engine/build";
 import { CancelledError, ConfigError } from "../engine/errors";
 import type { OnError } from "../engine/step";
-import { loadTemplate } from "../template";
+import { build, loadTemplate } from "../kiln";
 import { parseDuration } from "../util/duration";
 import { HumanDisplay, jsonDisplay } from "./display";
 import { reportError } from "./exit";

@@ -1,16 +1,16 @@
 import { builderDescriptor } from "../builders/registry";
 import { sensitiveCommunicatorFields } from "../communicator/config";
 import { errorMessage } from "../engine/errors";
-import { checkInputs, inlineProperty } from "../pulumi/check";
+import { checkImage, inlineProperty } from "../pulumi/check";
 import { processWriter, say } from "../pulumi/console";
-import { createImage } from "../pulumi/create";
+import { createImage, prepareImage } from "../pulumi/create";
 import { deleteImage } from "../pulumi/delete";
+import { contentFingerprint } from "../pulumi/fingerprint";
 import { imageStore } from "../pulumi/images";
 import type { ResolvedArgs } from "../pulumi/inputs";
 import { interruptible } from "../pulumi/interrupt";
 import { sourceRegions } from "../pulumi/janitor";
 import { imagesOf } from "../pulumi/outputs";
-import { providerInputs } from "../pulumi/program";
 import { buildNameOf, formOf, type ImageSpec, imageSpec } from "../pulumi/to-spec";
 import { reportError } from "./exit";
 import {
@@ -36,14 +36,15 @@ import {
 export async function runImageCheck(requestText: string): Promise<number> {
   try {
     const request = parseImageRequest(requestText, "request");
-    const inputs = await inputsOf(request, request.args, []);
-    const failures = await checkInputs(inputs);
-    // The builder type even when the config has problems: a front end may not support the builder at all.
-    const image = await imageSpec(inputs).catch(() => undefined);
+    const args = request.args as ResolvedArgs;
+    const news = { ...args, sourceName: args.sourceName ?? request.name, sensitiveValues: [], owner: request.owner };
+    // Validated and fingerprinted from one load.
+    const { failures, fingerprint = "", image } = await checkImage(news, { fingerprint: true });
     const result: ImageCheckResult = {
-      fingerprint: inputs.fingerprint,
+      fingerprint,
+      // The builder type even when the config has problems: a front end may not support the builder at all.
       builderType: image?.source.type ?? "",
-      failures: [...failures, ...(image ? plainSecrets(image, formOf(inputs)) : [])],
+      failures: [...failures, ...(image ? plainSecrets(image, formOf(news)) : [])],
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
@@ -60,12 +61,20 @@ export async function runImageBake(holder: string): Promise<number> {
   try {
     const request = parseImageRequest(process.env[REQUEST_ENV], REQUEST_ENV);
     const { args, secrets } = resolveEnvRefs(request, process.env, true);
-    const inputs = await inputsOf(request, args, secrets);
+    const news = {
+      ...(args as ResolvedArgs),
+      sourceName: args.sourceName ?? request.name,
+      sensitiveValues: secrets,
+      owner: request.owner,
+    };
+    // Loaded and validated once: the fingerprint and the build both use it.
+    const prepared = await prepareImage(news);
+    const inputs = { ...news, fingerprint: await contentFingerprint(prepared.image, prepared.prepared) };
     await interruptible(async (signal) => {
       const { outs } = await createImage(
         inputs,
         { signal, write: processWriter },
-        { holderKey: holder, janitor: "standby" },
+        { holderKey: holder, janitor: "standby", prepared },
       );
       say(processWriter, `image ${outs.imageId || "(none)"} (${outs.artifactId || "no artifact"}) held by ${holder}`);
       // The new image is made and held: failing now would taint it in Terraform and leak it.
@@ -189,8 +198,4 @@ function plainSecrets(image: ImageSpec, form: ReturnType<typeof formOf>): ImageC
       reason:
         "a sensitive value given as plain text would be written into the configuration and state; pass it with an environment reference (BakedImage.fromEnv)",
     }));
-}
-
-function inputsOf(request: ImageRequest, args: object, secrets: string[]) {
-  return providerInputs(request.name, args as ResolvedArgs, { sensitiveValues: secrets, owner: request.owner });
 }

@@ -1,5 +1,4 @@
-import { prepareAll } from "../engine/build";
-import { loadTemplate } from "../template";
+import { loadTemplate, prepareAll } from "../kiln";
 import { reportError } from "./exit";
 import { loadOptionsFrom, type TemplateCliOptions } from "./template-options";
 

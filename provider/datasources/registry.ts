@@ -1,7 +1,11 @@
 import { z } from "zod";
 import type { AmazonAmiData } from "../builders/amazon-ebs/data-ami";
 import { amazonAmiDataSchema } from "../builders/amazon-ebs/data-ami-schema";
+import { descriptorRegistry, type Loaded, type Registry } from "../util/lazy-registry";
 import type { DataSourceDescriptor } from "./types";
+
+// biome-ignore lint/suspicious/noExplicitAny: each data source has its own config and value types
+type AnyDataSourceDescriptor = DataSourceDescriptor<any, any>;
 
 /** `data "null"`: hands its input back as `output` (templates use it to name a value once). */
 const nullDataSchema = z.strictObject({
@@ -30,14 +34,14 @@ const amazonAmiDataSource: DataSourceDescriptor<z.infer<typeof amazonAmiDataSche
 };
 
 /**
- * Every data source, by Packer type name: adding one is a descriptor and one line here, then its reader
- * in the HCL loader (template/hcl2/data-sources.ts, keyed by `DataSourceType`, so a missing one fails
- * `tsc`) and `make generate`.
+ * Every data source, by Packer type name: adding one is a descriptor and one line here, then
+ * `make generate`. The HCL loader reads any of them with its block as the config (`null` alone keeps its
+ * input an HCL value: template/hcl2/data-sources.ts).
  */
 export const DATA_SOURCES = {
   null: nullDataSource,
   "amazon-ami": amazonAmiDataSource,
-} as const;
+} as const satisfies Record<string, AnyDataSourceDescriptor>;
 
 export type DataSourceType = keyof typeof DATA_SOURCES;
 export const dataSourceTypes: readonly DataSourceType[] = Object.keys(DATA_SOURCES).filter(isDataSourceType);
@@ -45,3 +49,9 @@ export const dataSourceTypes: readonly DataSourceType[] = Object.keys(DATA_SOURC
 export function isDataSourceType(type: string): type is DataSourceType {
   return Object.hasOwn(DATA_SOURCES, type);
 }
+
+/** Loaded data sources (descriptor and reader together), by type: what the template loader reads with. */
+export const dataSources: Registry<Loaded<AnyDataSourceDescriptor>, DataSourceType> = descriptorRegistry<
+  AnyDataSourceDescriptor,
+  DataSourceType
+>(DATA_SOURCES);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import type { SshSessionMode } from "../communicator/types";
+import type { Plugins } from "../spec/plugins";
 import {
   type PreparedBuild,
   type PreparedProvisioner,
@@ -81,30 +82,47 @@ export class BuildFailedError extends KilnError {
   }
 }
 
-/** Build definitions validated once, to hand to `build()` and `fingerprint()` so they do not validate again. */
+/**
+ * Build definitions validated once, to hand to `build()` and `fingerprint()` so they do not validate
+ * again. Each source's fingerprint is computed once per prepared builds (and exclusion list): an
+ * operation that fingerprints and then builds (`kiln image bake`) hashes its files once. A new
+ * operation prepares anew, so files changed since are seen.
+ */
 export class PreparedBuilds {
-  constructor(readonly builds: readonly PreparedBuild[]) {}
-}
+  private readonly fingerprints = new Map<string, Promise<string>>();
 
-/** Validates build definitions for a later `build()` (an operation that also needs their secrets, say). */
-export async function prepare(
-  spec: BuildSpec | readonly BuildSpec[],
-  options: Pick<BuildOptions, "only" | "except"> = {},
-): Promise<PreparedBuilds> {
-  return new PreparedBuilds(await prepareAll(Array.isArray(spec) ? spec : [spec as BuildSpec], options));
+  constructor(readonly builds: readonly PreparedBuild[]) {}
+
+  fingerprintOf(build: PreparedBuild, source: PreparedSource, exclude: readonly string[] = []): Promise<string> {
+    const key = JSON.stringify([source.buildName, exclude]);
+    let value = this.fingerprints.get(key);
+    if (!value) {
+      value = fingerprintSource(build, source, exclude);
+      this.fingerprints.set(key, value);
+    }
+    return value;
+  }
 }
 
 /**
- * Runs a build: validates the whole spec first (unless given it prepared) (nothing is created when it is wrong), then builds each
- * source — in parallel up to `parallelBuilds` — through builder setup, connect, provisioners and capture,
- * then its post-processors. Resolves with every artifact; rejects with BuildFailedError when any failed.
+ * Validates build definitions against the caller's plugins, for `build()` and `fingerprint()` (validate
+ * every build block before any of them starts, so a typo in one creates nothing anywhere).
  */
-export async function build(
-  spec: BuildSpec | readonly BuildSpec[] | PreparedBuilds,
-  options: BuildOptions = {},
-): Promise<BuildResult> {
-  // Validate every build block before any of them starts, so a typo in one creates nothing anywhere.
-  const prepared = spec instanceof PreparedBuilds ? spec.builds : (await prepare(spec, options)).builds;
+export async function prepare(
+  spec: BuildSpec | readonly BuildSpec[],
+  plugins: Plugins,
+  options: Pick<BuildOptions, "only" | "except"> = {},
+): Promise<PreparedBuilds> {
+  return new PreparedBuilds(await prepareAll(Array.isArray(spec) ? spec : [spec as BuildSpec], plugins, options));
+}
+
+/**
+ * Runs prepared builds: each source — in parallel up to `parallelBuilds` — through builder setup,
+ * connect, provisioners and capture, then its post-processors. Resolves with every artifact; rejects
+ * with BuildFailedError when any failed.
+ */
+export async function build(spec: PreparedBuilds, options: BuildOptions = {}): Promise<BuildResult> {
+  const prepared = spec.builds;
   const runUuid = options.runUuid ?? randomUUID();
   const redact = makeRedactor(prepared.flatMap((p) => p.secrets));
   const limit = pLimit(
@@ -112,7 +130,7 @@ export async function build(
   );
   const builds = await Promise.all(
     prepared.flatMap((p) =>
-      p.sources.map((source) => limit(() => buildSource(p, source, { ...options, runUuid }, redact))),
+      p.sources.map((source) => limit(() => buildSource(spec, p, source, { ...options, runUuid }, redact))),
     ),
   );
   if (builds.some((b) => !b.ok)) throw new BuildFailedError(builds);
@@ -122,6 +140,7 @@ export async function build(
 /** Validates every build block, reporting the problems of all of them together. */
 export async function prepareAll(
   specs: readonly BuildSpec[],
+  plugins: Plugins,
   options: Pick<BuildOptions, "only" | "except"> = {},
 ): Promise<PreparedBuild[]> {
   const problems: ConfigProblem[] = [];
@@ -130,7 +149,7 @@ export async function prepareAll(
   for (const spec of specs) {
     try {
       // -only/-except select across all blocks, so each block may legitimately end up empty.
-      const one = await prepareBuild(spec);
+      const one = await prepareBuild(spec, plugins);
       declared.push(...one.sources.map((s) => s.buildName));
       prepared.push({ ...one, sources: one.sources.filter((s) => selectedBy(s, options.only, options.except)) });
     } catch (error) {
@@ -148,22 +167,22 @@ export async function prepareAll(
   return prepared;
 }
 
-/** Fingerprints of every source's build, by build name, without running anything. */
+/** Fingerprints of every source's prepared build, by build name, without running anything. */
 export async function fingerprint(
-  spec: BuildSpec | readonly BuildSpec[] | PreparedBuilds,
-  options: Pick<BuildOptions, "only" | "except" | "fingerprintExclude"> = {},
-) {
+  spec: PreparedBuilds,
+  options: Pick<BuildOptions, "fingerprintExclude"> = {},
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const builds = spec instanceof PreparedBuilds ? spec.builds : (await prepare(spec, options)).builds;
-  for (const prepared of builds) {
+  for (const prepared of spec.builds) {
     for (const source of prepared.sources) {
-      out[source.buildName] = await fingerprintSource(prepared, source, options.fingerprintExclude);
+      out[source.buildName] = await spec.fingerprintOf(prepared, source, options.fingerprintExclude);
     }
   }
   return out;
 }
 
 async function buildSource(
+  all: PreparedBuilds,
   prepared: PreparedBuild,
   source: PreparedSource,
   options: BuildOptions & { runUuid: string },
@@ -182,7 +201,7 @@ async function buildSource(
     // Hashing every uploaded byte costs time (a 50 MB upload: ~0.15 s); only builders that keep an
     // artifact to reuse and tag need it.
     if (source.builder.findExisting) {
-      fingerprintValue = await fingerprintSource(prepared, source, options.fingerprintExclude);
+      fingerprintValue = await all.fingerprintOf(prepared, source, options.fingerprintExclude);
     }
     const ctx = newContext(prepared, source, options, reporter, redact, fingerprintValue, buildId);
     const existing =

@@ -5,6 +5,7 @@ import { connectionOnlyFields, sensitiveCommunicatorFields } from "../communicat
 import type { PreparedBuild, PreparedSource } from "../spec/prepare";
 import { selectedBy } from "../spec/prepare";
 import { FileHashCache } from "./hash-cache";
+import { traceWork } from "./trace";
 
 /** Entries of one directory hashed at once: their stats (and, on a miss, reads) overlap. */
 const FILES_IN_PARALLEL = 32;
@@ -30,6 +31,7 @@ export async function fingerprintSource(
   extraExclude: readonly string[] = [],
   hashes: FileHashCache = sharedHashCache(),
 ): Promise<string> {
+  traceWork("fingerprint", source.buildName);
   // Secrets stay out too: the fingerprint is written to image tags, and a hash of a short password is
   // a password.
   const excluded = new Set([

@@ -26,7 +26,10 @@ export interface TypedStep<
   readonly name: string;
   /** Fields of the state this step reads in `run`; they must be provided by an earlier step. */
   readonly needs: readonly N[];
-  /** Fields this step sets when `run` succeeds (it may set them only when the config asks for it). */
+  /**
+   * Fields this step always sets when `run` succeeds. A field some configs leave unset is a type that
+   * says so (a union with a "none" case), set either way, so no later step guesses from `undefined`.
+   */
   readonly provides: readonly P[];
   run(run: RunHaving<R, N>, signal: AbortSignal): Promise<void>;
   /** Sees the partial state: a cleanup runs after a failure, when later fields may be missing. */
@@ -37,6 +40,13 @@ export interface TypedStep<
 export class MissingStateError extends KilnError {
   constructor(step: string, field: string) {
     super("STEP_ORDER", `${step} needs ${field}, which no earlier step provided`, { context: { step } });
+  }
+}
+
+/** A step finished without setting a field it declares in `provides`: a bug in that step. */
+export class UnprovidedStateError extends KilnError {
+  constructor(step: string, field: string) {
+    super("STEP_CONTRACT", `${step} finished without setting ${field}, which it provides`, { context: { step } });
   }
 }
 
@@ -77,11 +87,15 @@ function untyped<R extends { readonly state: object }, N extends keyof StateOf<R
     name: step.name,
     run: async (run, signal) => {
       const state = run.state as Record<PropertyKey, unknown>;
+      const missing = (field: PropertyKey) => state[field] === undefined || state[field] === null;
       for (const field of step.needs) {
-        if (state[field] === undefined || state[field] === null) throw new MissingStateError(step.name, String(field));
+        if (missing(field)) throw new MissingStateError(step.name, String(field));
       }
       // Checked just above: every field in `needs` is present.
-      return step.run(run as unknown as RunHaving<R, N>, signal);
+      await step.run(run as unknown as RunHaving<R, N>, signal);
+      for (const field of step.provides) {
+        if (missing(field)) throw new UnprovidedStateError(step.name, String(field));
+      }
     },
     cleanup: step.cleanup && ((run, outcome) => step.cleanup?.(run, outcome) ?? Promise.resolve()),
   };

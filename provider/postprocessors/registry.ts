@@ -28,5 +28,7 @@ export const POST_PROCESSORS = {
 export type PostProcessorType = keyof typeof POST_PROCESSORS;
 
 /** Loaded post-processors (descriptor and runtime together), by type: what the engine runs. */
-export const postProcessors: Registry<AnyPostProcessor> =
-  descriptorRegistry<AnyPostProcessorDescriptor>(POST_PROCESSORS);
+export const postProcessors: Registry<AnyPostProcessor, PostProcessorType> = descriptorRegistry<
+  AnyPostProcessorDescriptor,
+  PostProcessorType
+>(POST_PROCESSORS);

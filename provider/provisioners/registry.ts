@@ -22,4 +22,7 @@ export const PROVISIONERS = {
 export type ProvisionerType = keyof typeof PROVISIONERS;
 
 /** Loaded provisioners (descriptor and runtime together), by type: what the engine runs. */
-export const provisioners: Registry<AnyProvisioner> = descriptorRegistry<AnyProvisionerDescriptor>(PROVISIONERS);
+export const provisioners: Registry<AnyProvisioner, ProvisionerType> = descriptorRegistry<
+  AnyProvisionerDescriptor,
+  ProvisionerType
+>(PROVISIONERS);

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Artifact } from "../engine/artifact";
-import { BuildFailedError, type BuildOutcome, build, prepare } from "../engine/build";
-import { destroyArtifact } from "../engine/destroy";
+import { BuildFailedError, type BuildOutcome, type PreparedBuilds } from "../engine/build";
 import { CleanupError, errorMessage, KilnError } from "../engine/errors";
 import type { EventSink } from "../engine/events";
 import { makeRedactor } from "../engine/redact";
+import { build, destroyArtifact, prepare } from "../kiln";
 import { parseDuration } from "../util/duration";
 import { consoleSink, type LineWriter, say } from "./console";
 import { fingerprintExcludeFor } from "./fingerprint";
@@ -12,7 +12,7 @@ import { type Holder, imageStore } from "./images";
 import { type BakedImageInputs, type BakedImageOutputs, INPUT_KEYS } from "./inputs";
 import { type Janitor, janitorPlan, startJanitor } from "./janitor";
 import { imagesOf, manifestOf, primaryImageId } from "./outputs";
-import { type ImageSpec, imageNameOf, imageSpec, withUniqueName } from "./to-spec";
+import { type ImageSpec, imageNameOf, imageSpec, type SpecArgs, withUniqueName } from "./to-spec";
 
 export const DEFAULT_TIMEOUT = "2h";
 /** Budget for removing a half-made image after a failure, independent of the (possibly spent) build's. */
@@ -33,6 +33,19 @@ export interface CreateOptions {
    * @default "on-interrupt"
    */
   readonly janitor?: "on-interrupt" | "standby";
+  /** The image as `prepareImage` loaded and validated it, when the caller needed it first (its fingerprint). */
+  readonly prepared?: PreparedImage;
+}
+
+/** An image to bake, its name made unique, loaded (template form) and validated once for the create. */
+export interface PreparedImage {
+  readonly image: ImageSpec;
+  readonly prepared: PreparedBuilds;
+}
+
+export async function prepareImage(args: SpecArgs): Promise<PreparedImage> {
+  const image = withUniqueName(await imageSpec(args));
+  return { image, prepared: await prepare(image.spec) };
 }
 
 /**
@@ -46,9 +59,8 @@ export async function createImage(
   { signal, write }: OperationContext,
   options: CreateOptions = {},
 ): Promise<{ id: string; outs: BakedImageOutputs }> {
-  const image = withUniqueName(await imageSpec(inputs));
   // Loaded and validated once for the whole operation: the build runs the prepared definition.
-  const prepared = await prepare(image.spec);
+  const { image, prepared } = options.prepared ?? (await prepareImage(inputs));
   const redact = makeRedactor(prepared.builds.flatMap((p) => p.secrets));
   const holder: Holder = {
     key: options.holderKey ?? randomUUID().replaceAll("-", "").slice(0, 16),

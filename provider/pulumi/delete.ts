@@ -1,4 +1,4 @@
-import { destroyArtifact } from "../engine/destroy";
+import { destroyArtifact } from "../kiln";
 import { say } from "./console";
 import type { OperationContext } from "./create";
 import { imageStore } from "./images";

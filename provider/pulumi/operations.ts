@@ -4,8 +4,9 @@
  * and what interrupts them. Each operation gets a signal that fires on interruption and on its own limit.
  */
 import { childSignal } from "../engine/abort";
+import { traceWork } from "../engine/trace";
 import { parseDuration } from "../util/duration";
-import { checkInputs } from "./check";
+import { type CheckedImage, type CheckInputs, checkImage, checkInputs } from "./check";
 import type { LineWriter } from "./console";
 import { createImage, DEFAULT_TIMEOUT } from "./create";
 import { deleteImage } from "./delete";
@@ -26,6 +27,8 @@ export interface OperationHost {
 
 export interface BakedImageOperations {
   check(news: BakedImageInputs): Promise<ArgsFailure[]>;
+  /** `check` for a front end that computes the fingerprint there too (the program computes it otherwise). */
+  checkWithFingerprint(news: CheckInputs): Promise<CheckedImage>;
   diff(olds: BakedImageOutputs, news: BakedImageInputs): ImageDiff;
   create(inputs: BakedImageInputs): Promise<{ id: string; outs: BakedImageOutputs }>;
   read(id: string, props: BakedImageOutputs): Promise<{ id?: string; props?: BakedImageOutputs }>;
@@ -44,16 +47,31 @@ export function bakedImageOperations(host: OperationHost): BakedImageOperations 
       }
     });
   return {
-    check: (news) => checkInputs(news),
-    diff: (olds, news) => diffImage(olds, news),
+    check: marked("check", (news) => checkInputs(news)),
+    checkWithFingerprint: marked("check", (news) => checkImage(news, { fingerprint: true })),
+    diff: marked("diff", (olds, news) => diffImage(olds, news)),
     // The build enforces `timeout` itself, per source, and cleans up when it runs out.
-    create: (inputs) => host.interruptible((signal) => createImage(inputs, { signal, write: host.write })),
-    read: (id, props) => limited(DELETE_TIMEOUT_MS, "reading", (signal) => readImage(id, props, { signal })),
-    update: (olds, news) =>
+    create: marked("create", (inputs) =>
+      host.interruptible((signal) => createImage(inputs, { signal, write: host.write })),
+    ),
+    read: marked("read", (id, props) =>
+      limited(DELETE_TIMEOUT_MS, "reading", (signal) => readImage(id, props, { signal })),
+    ),
+    update: marked("update", (olds, news) =>
       limited(parseDuration(news.timeout ?? DEFAULT_TIMEOUT), "updating", (signal) =>
         updateImage(olds, news, { signal, write: host.write }),
       ),
-    remove: (props) =>
+    ),
+    remove: marked("delete", (props) =>
       limited(DELETE_TIMEOUT_MS, "deleting", (signal) => deleteImage(props, { signal, write: host.write })),
+    ),
+  };
+}
+
+/** An operation marked on `kiln:work` as it starts, so what it loads and hashes counts against it. */
+function marked<A extends unknown[], R>(name: string, operation: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    traceWork("operation", name);
+    return operation(...args);
   };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { KilnError } from "../engine/errors";
+import { loadTemplate } from "../kiln";
 import type { BuildSpec, PostProcessorSpec, ProvisionerSpec, SourceSpec } from "../spec/types";
-import { loadTemplate } from "../template";
 import { INLINE_BUILDERS, type InlineBuilderKey, traitsOf } from "./builders";
 import type { ResolvedArgs } from "./inputs";
 import { isPlainObject, toPackerFields } from "./packer-fields";

@@ -1,16 +1,15 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { builders } from "../builders/registry";
 import type { Builder } from "../builders/types";
 import { sensitiveCommunicatorFields } from "../communicator/config";
 import { ConfigError, type ConfigProblem } from "../engine/errors";
-import { postProcessors } from "../postprocessors/registry";
+import { traceWork } from "../engine/trace";
 import type { PostProcessor } from "../postprocessors/types";
-import { provisioners } from "../provisioners/registry";
 import type { Provisioner } from "../provisioners/types";
 import { parseDuration } from "../util/duration";
 import { nameMatches } from "../util/name-glob";
 import { resolvePath } from "../util/paths";
+import type { Plugins } from "./plugins";
 import { checkProblem, parseConfig } from "./problems";
 import type { BuildSpec, Located, PostProcessorSpec, ProvisionerSpec, SourceSpec } from "./types";
 
@@ -53,10 +52,13 @@ export interface PreparedBuild {
 
 /**
  * Validates a whole build before anything runs: every source, provisioner and post-processor config
- * against its plugin's schema, cross-field checks, and that every local file it names exists. Throws one
- * ConfigError listing every problem, each naming block, field and (from templates) file and line.
+ * against its plugin's schema (from `plugins`, the caller's), cross-field checks, and that every local
+ * file it names exists. Throws one ConfigError listing every problem, each naming block, field and (from
+ * templates) file and line.
  */
-export async function prepareBuild(spec: BuildSpec): Promise<PreparedBuild> {
+export async function prepareBuild(spec: BuildSpec, plugins: Plugins): Promise<PreparedBuild> {
+  traceWork("validate", spec.name ?? spec.sources.map((s) => `${s.type}.${s.name}`).join(","));
+  const { builders } = plugins;
   const problems: ConfigProblem[] = [];
   const baseDir = spec.baseDir ?? process.cwd();
   const secrets = new Set(spec.sensitiveValues ?? []);
@@ -84,7 +86,9 @@ export async function prepareBuild(spec: BuildSpec): Promise<PreparedBuild> {
   }
 
   const provisionerList = await Promise.all(
-    (spec.provisioners ?? []).map((p, i) => prepareProvisioner(p, `provisioner[${i}] "${p.type}"`, baseDir, problems)),
+    (spec.provisioners ?? []).map((p, i) =>
+      prepareProvisioner(p, `provisioner[${i}] "${p.type}"`, baseDir, problems, plugins),
+    ),
   );
   const errorCleanup = spec.errorCleanupProvisioner
     ? await prepareProvisioner(
@@ -92,6 +96,7 @@ export async function prepareBuild(spec: BuildSpec): Promise<PreparedBuild> {
         `error-cleanup-provisioner "${spec.errorCleanupProvisioner.type}"`,
         baseDir,
         problems,
+        plugins,
       )
     : undefined;
   const chains = await Promise.all(
@@ -104,6 +109,7 @@ export async function prepareBuild(spec: BuildSpec): Promise<PreparedBuild> {
             baseDir,
             problems,
             secrets,
+            plugins,
           ),
         ),
       ),
@@ -123,7 +129,13 @@ export async function prepareBuild(spec: BuildSpec): Promise<PreparedBuild> {
   };
 }
 
-async function prepareProvisioner(spec: ProvisionerSpec, block: string, baseDir: string, problems: ConfigProblem[]) {
+async function prepareProvisioner(
+  spec: ProvisionerSpec,
+  block: string,
+  baseDir: string,
+  problems: ConfigProblem[],
+  { provisioners }: Plugins,
+) {
   const plugin = await provisioners.get(spec.type);
   if (!plugin) {
     problems.push(unknownPlugin(block, "provisioner", spec.type, provisioners.types, spec));
@@ -149,6 +161,7 @@ async function preparePostProcessor(
   baseDir: string,
   problems: ConfigProblem[],
   secrets: Set<string>,
+  { postProcessors }: Plugins,
 ) {
   const plugin = await postProcessors.get(spec.type);
   if (!plugin) {

@@ -1,4 +1,6 @@
+import { traceWork } from "../engine/trace";
 import { findTemplateFiles } from "./files";
+import type { DataSources } from "./hcl2/data-sources";
 import { loadHcl2Template } from "./hcl2/load";
 import { loadLegacyTemplate } from "./legacy/template";
 import type { LoadedTemplate, LoadOptions, ResolvedOptions } from "./types";
@@ -10,6 +12,7 @@ export {
   deferredBuildKeys,
   resolveBuildData,
 } from "./build-data";
+export type { DataSources } from "./hcl2/data-sources";
 export type { LoadedTemplate, LoadOptions } from "./types";
 
 /**
@@ -18,7 +21,12 @@ export type { LoadedTemplate, LoadOptions } from "./types";
  * kind throws a ConfigError listing each problem with file, line and column, before anything runs.
  * Build data (`build.Host`…) stays as deferred markers: call `resolveBuildData` when a build has it.
  */
-export async function loadTemplate(path: string, options: LoadOptions = {}): Promise<LoadedTemplate> {
+export async function loadTemplate(
+  path: string,
+  dataSources: DataSources,
+  options: LoadOptions = {},
+): Promise<LoadedTemplate> {
+  traceWork("template-load", path);
   const resolved: ResolvedOptions = {
     vars: options.vars ?? {},
     varFiles: options.varFiles ?? [],
@@ -27,6 +35,7 @@ export async function loadTemplate(path: string, options: LoadOptions = {}): Pro
     except: options.except ?? [],
     // One instant per load: every `{{timestamp}}` and `{{isotime}}` prints the same time, as in Packer.
     initTime: new Date(),
+    dataSources,
   };
   const files = await findTemplateFiles(path);
   return files.kind === "legacy" ? loadLegacyTemplate(files, resolved) : loadHcl2Template(files, resolved);

@@ -1,5 +1,6 @@
 import type { SourceLocation } from "../engine/errors";
 import type { BuildSpec } from "../spec/types";
+import type { DataSources } from "./hcl2/data-sources";
 
 export interface LoadOptions {
   /** `-var name=value`; wins over every other source. */
@@ -31,4 +32,6 @@ export interface ResolvedOptions {
   readonly only: readonly string[];
   readonly except: readonly string[];
   readonly initTime: Date;
+  /** The data sources `data` blocks may name (the caller's: the loader imports no plugin). */
+  readonly dataSources: DataSources;
 }

@@ -1,6 +1,6 @@
-/** Plugins by type name, each loaded the first time it is asked for. */
-export interface Registry<T> {
-  readonly types: readonly string[];
+/** Plugins by type name (`K`: the family's union of names), each loaded the first time it is asked for. */
+export interface Registry<T, K extends string = string> {
+  readonly types: readonly K[];
   get(type: string): Promise<T | undefined>;
 }
 
@@ -8,15 +8,17 @@ export interface Registry<T> {
  * A registry whose entries are loaded on first use. Cloud builders pull in SDKs that take hundreds of
  * milliseconds to load; a `null` build or `kiln validate` should not pay for them.
  */
-export function lazyRegistry<T>(loaders: Readonly<Record<string, () => T | Promise<T>>>): Registry<T> {
+export function lazyRegistry<T, K extends string = string>(
+  loaders: Readonly<Record<K, () => T | Promise<T>>>,
+): Registry<T, K> {
   const loaded = new Map<string, Promise<T>>();
   return {
-    types: Object.keys(loaders),
+    types: Object.keys(loaders) as K[],
     get(type) {
       if (!Object.hasOwn(loaders, type)) return Promise.resolve(undefined);
       let plugin = loaded.get(type);
       if (!plugin) {
-        plugin = Promise.resolve((loaders[type] as () => T | Promise<T>)());
+        plugin = Promise.resolve(loaders[type as K]());
         loaded.set(type, plugin);
       }
       return plugin;
@@ -28,19 +30,17 @@ export function lazyRegistry<T>(loaders: Readonly<Record<string, () => T | Promi
 export type Loaded<D extends { load(): Promise<object> }> = Omit<D, "load"> & Awaited<ReturnType<D["load"]>>;
 
 /** A registry of descriptors whose runtimes are loaded on first use, each joined to its descriptor. */
-export function descriptorRegistry<D extends { load(): Promise<object> }>(
-  descriptors: Readonly<Record<string, D>>,
-): Registry<Loaded<D>> {
-  return lazyRegistry<Loaded<D>>(
-    Object.fromEntries(
-      Object.entries(descriptors).map(([type, { load, ...rest }]) => [
-        type,
-        async (): Promise<Loaded<D>> => {
-          // TS widens a destructured generic method's result to its constraint; `load` is D's own.
-          const runtime = (await load()) as Awaited<ReturnType<D["load"]>>;
-          return { ...rest, ...runtime };
-        },
-      ]),
-    ),
-  );
+export function descriptorRegistry<D extends { load(): Promise<object> }, K extends string = string>(
+  descriptors: Readonly<Record<K, D>>,
+): Registry<Loaded<D>, K> {
+  const entries = Object.entries<D>(descriptors).map(([type, { load, ...rest }]) => [
+    type,
+    async (): Promise<Loaded<D>> => {
+      // TS widens a destructured generic method's result to its constraint; `load` is D's own.
+      const runtime = (await load()) as Awaited<ReturnType<D["load"]>>;
+      return { ...rest, ...runtime };
+    },
+  ]);
+  // Object.fromEntries keys by `string`; they are `descriptors`' own keys, K.
+  return lazyRegistry<Loaded<D>, K>(Object.fromEntries(entries) as Record<K, () => Promise<Loaded<D>>>);
 }

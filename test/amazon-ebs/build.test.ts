@@ -13,8 +13,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { BUILD_ID_TAG, FINGERPRINT_TAG } from "../../provider/builders/amazon-ebs/tags";
-import { BuildFailedError, build } from "../../provider/engine/build";
-import { destroyArtifact } from "../../provider/engine/destroy";
+import { BuildFailedError } from "../../provider/engine/build";
+import { build, destroyArtifact } from "../../provider/kiln";
 import { SOURCE_AMIS } from "../fixtures/moto";
 import {
   amisOf,

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../provider/engine/errors";
-import { loadTemplate } from "../../provider/template";
+import { loadTemplate } from "../../provider/kiln";
 import { MOTO_CREDENTIALS, SOURCE_AMIS } from "../fixtures/moto";
 import { useEnv } from "./harness";
 

@@ -6,9 +6,7 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { build } from "../../provider/engine/build";
-import { destroyArtifact } from "../../provider/engine/destroy";
-import { loadTemplate } from "../../provider/template";
+import { build, destroyArtifact, loadTemplate } from "../../provider/kiln";
 import { LIVE_REGION, liveAwsSkipReason } from "../fixtures/live-aws";
 
 // The demo template against a real AWS account: bakes a small Ubuntu AMI (a t3.micro for a few minutes),

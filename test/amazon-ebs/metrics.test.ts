@@ -2,7 +2,7 @@ import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeKeyPairsCommand } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { build } from "../../provider/engine/build";
+import { build } from "../../provider/kiln";
 import { COPY_REGIONS, type Env, ebsConfig, REGION, recorder, useEnv, watchApi } from "./harness";
 
 const env = useEnv();

@@ -3,8 +3,8 @@ import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cleanupAzureLeftovers } from "../../provider/builders/azure-arm/cleanup";
-import { BuildFailedError, build } from "../../provider/engine/build";
-import { destroyArtifact } from "../../provider/engine/destroy";
+import { BuildFailedError } from "../../provider/engine/build";
+import { build, destroyArtifact } from "../../provider/kiln";
 import { AZURE_TEST_IDS, nothingLeft, SEEDED } from "../fixtures/azure-arm";
 import { azureConfig, azureSpec, buildLeftBehind, leftoverTotal, useAzureEnv } from "./harness";
 

@@ -1,9 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { build } from "../../provider/engine/build";
-import { destroyArtifact } from "../../provider/engine/destroy";
-import { loadTemplate } from "../../provider/template";
+import { build, destroyArtifact, loadTemplate } from "../../provider/kiln";
 import { AZURE_TEST_IDS } from "../fixtures/azure-arm";
 import { ensureLocalUser } from "../fixtures/sshd";
 import { leftoverTotal, useAzureEnv } from "./harness";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { azureCaptureSteps, azureSetupSteps } from "../../provider/builders/azure-arm/runtime";
 import type { Artifact } from "../../provider/engine/artifact";
-import { BuildFailedError, build } from "../../provider/engine/build";
-import { destroyArtifact } from "../../provider/engine/destroy";
+import { BuildFailedError } from "../../provider/engine/build";
 import { CleanupError, isCancellation } from "../../provider/engine/errors";
+import { build, destroyArtifact } from "../../provider/kiln";
 import type { BuildSpec } from "../../provider/spec/types";
 import { type ArmCall, nothingLeft, SEEDED } from "../fixtures/azure-arm";
 import { type AzureEnv, azureConfig, leftoverTotal, useAzureEnv } from "./harness";

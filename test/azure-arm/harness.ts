@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { build } from "../../provider/engine/build";
+import { build } from "../../provider/kiln";
 import type { BuildSpec, ProvisionerSpec } from "../../provider/spec/types";
 import { type ArmLeftovers, AZURE_TEST_IDS, type AzureArmDouble, SEEDED, startAzureArm } from "../fixtures/azure-arm";
 import { type SshdHandle, startSshd } from "../fixtures/sshd";

@@ -1,9 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AzureClients } from "../../provider/builders/azure-arm/clients";
-import { build } from "../../provider/engine/build";
-import { destroyArtifact } from "../../provider/engine/destroy";
-import { loadTemplate } from "../../provider/template";
+import { build, destroyArtifact, loadTemplate } from "../../provider/kiln";
 
 // The example template against a real Azure subscription: bakes a small Ubuntu image (a Standard_B2s VM
 // for a few minutes), checks that nothing tagged with the build ID is left but the image, then deletes

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BUILDERS, builderDescriptor, builderTypes, loadBuilder } from "../../provider/builders/registry";
-import { destroyArtifact } from "../../provider/engine/destroy";
+import { destroyArtifact } from "../../provider/kiln";
 import { janitorPlan } from "../../provider/pulumi/janitor";
 
 describe("builder registry", () => {

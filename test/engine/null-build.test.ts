@@ -2,9 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BuildFailedError, build } from "../../provider/engine/build";
+import { BuildFailedError } from "../../provider/engine/build";
 import { CancelledError, ConfigError } from "../../provider/engine/errors";
 import type { BuildEvent } from "../../provider/engine/events";
+import { build } from "../../provider/kiln";
 import type { BuildSpec, ProvisionerSpec } from "../../provider/spec/types";
 import { processesMatching, type SshdHandle, startSshd } from "../fixtures/sshd";
 

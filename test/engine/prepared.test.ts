@@ -1,6 +1,11 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { describe, expect, it } from "vitest";
-import { build, fingerprint, prepare } from "../../provider/engine/build";
+import { loadBuilder } from "../../provider/builders/registry";
+import * as engine from "../../provider/engine/build";
+import { WORK_CHANNEL, type WorkEvent } from "../../provider/engine/trace";
+import { build, defaultPlugins, fingerprint, prepare } from "../../provider/kiln";
 import type { BuildSpec } from "../../provider/spec/types";
+import { lazyRegistry } from "../../provider/util/lazy-registry";
 
 const spec: BuildSpec = { sources: [{ type: "null", name: "box", config: { communicator: "none" } }] };
 
@@ -16,5 +21,24 @@ describe("a prepared build", () => {
     await expect(
       prepare({ sources: [{ type: "null", name: "box", config: { communicator: "none", bogus: 1 } }] }),
     ).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+  });
+
+  it("is validated once and hashed once, however often it is fingerprinted and then built", async () => {
+    const kinds: string[] = [];
+    const count = (event: unknown) => kinds.push((event as WorkEvent).kind);
+    subscribe(WORK_CHANNEL, count);
+    try {
+      // Kiln's plugins, but a `null` builder that looks for an earlier artifact, so the build fingerprints too.
+      const nullBuilder = await loadBuilder("null");
+      const builders = lazyRegistry({ null: () => ({ ...nullBuilder, findExisting: async () => undefined }) });
+      const prepared = await engine.prepare(spec, { ...defaultPlugins, builders });
+      const first = await engine.fingerprint(prepared);
+      expect(await engine.fingerprint(prepared)).toEqual(first);
+      const built = await engine.build(prepared);
+      expect(built.builds[0]?.fingerprint).toBe(first["null.box"]);
+    } finally {
+      unsubscribe(WORK_CHANNEL, count);
+    }
+    expect(kinds.sort()).toEqual(["fingerprint", "validate"]);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { MissingStateError, StepPipeline, type TypedStep } from "../../provider/engine/typed-step";
+import {
+  MissingStateError,
+  StepPipeline,
+  type TypedStep,
+  UnprovidedStateError,
+} from "../../provider/engine/typed-step";
 
 // The pipeline's compile-time check is proven by `tsc` (make typecheck): each `@ts-expect-error` below
 // fails the typecheck if the pipeline ever accepts the misordered step. The runtime guard is tested here.
@@ -57,6 +62,17 @@ describe("typed steps", () => {
     expect(error).toMatchObject({
       code: "STEP_ORDER",
       message: "capture needs instanceId, which no earlier step provided",
+    });
+  });
+
+  it("a step that finishes without a field it provides is an UnprovidedStateError (STEP_CONTRACT)", async () => {
+    const forgetful: TypedStep<Run, never, "instanceId"> = { ...launch, name: "forgetful", async run() {} };
+    const [step] = StepPipeline.from<Run, "log">().step(forgetful).steps;
+    const error = await step?.run({ state: { log: [] } }, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnprovidedStateError);
+    expect(error).toMatchObject({
+      code: "STEP_CONTRACT",
+      message: "forgetful finished without setting instanceId, which it provides",
     });
   });
 });

@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblem } from "../../provider/engine/errors";
-import { loadTemplate, resolveBuildData } from "../../provider/template";
+import { loadTemplate } from "../../provider/kiln";
+import { resolveBuildData } from "../../provider/template";
 import { fixture, loadHcl, problemOf, problemsOf, withoutLocations } from "./helpers";
 
 const SOURCE = `

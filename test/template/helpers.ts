@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, expect } from "vitest";
 import { ConfigError, type ConfigProblem, formatProblem } from "../../provider/engine/errors";
-import { type LoadedTemplate, type LoadOptions, loadTemplate } from "../../provider/template";
+import { loadTemplate } from "../../provider/kiln";
+import type { LoadedTemplate, LoadOptions } from "../../provider/template";
 
 const roots: string[] = [];
 afterAll(() => {

@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { build } from "../../provider/engine/build";
 import { formatProblem } from "../../provider/engine/errors";
-import { type LoadOptions, loadTemplate, resolveBuildData } from "../../provider/template";
+import { build, loadTemplate } from "../../provider/kiln";
+import { type LoadOptions, resolveBuildData } from "../../provider/template";
 import { fixture, problemOf, problemsOf, withoutLocations } from "./helpers";
 
 async function loadJson(template: unknown, options: LoadOptions = {}, extra: Record<string, string> = {}) {

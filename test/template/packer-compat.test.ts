@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../provider/engine/errors";
-import { type LoadOptions, loadTemplate } from "../../provider/template";
+import { loadTemplate } from "../../provider/kiln";
+import type { LoadOptions } from "../../provider/template";
 import { fixture } from "./helpers";
 
 /**

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblem } from "../../provider/engine/errors";
-import { loadTemplate } from "../../provider/template";
+import { loadTemplate } from "../../provider/kiln";
 import { fixture, loadHcl, problemOf, problemsOf } from "./helpers";
 
 /** A template whose source config shows the variables' values. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { communicatorShape } from "../../communicator/config";
+import { internalError } from "../../engine/errors";
 import { singleBlock } from "../../util/blocks";
 
 /** A tag map (`tags = { Name = "web" }`). */
@@ -287,9 +288,42 @@ export const DEFAULT_KEY_PAIR_TYPE = "ed25519";
 export const DEFAULT_SHUTDOWN_BEHAVIOR = "stop";
 export const DEFAULT_HTTP_TOKENS = "required";
 
+/** The groups the instance joins: a temporary one, or the user's by ID or by filter (at most one: checks). */
+export type SecurityGroups =
+  | { readonly kind: "temporary" }
+  | { readonly kind: "ids"; readonly ids: readonly string[] }
+  | { readonly kind: "filter"; readonly filters: Readonly<Record<string, string | string[]>> };
+
+export function securityGroupsOf(config: EbsConfig): SecurityGroups {
+  if (config.security_group_filter) return { kind: "filter", filters: config.security_group_filter.filters };
+  if (config.security_group_ids) return { kind: "ids", ids: config.security_group_ids };
+  if (config.security_group_id) return { kind: "ids", ids: [config.security_group_id] };
+  return { kind: "temporary" };
+}
+
 /** Whether the build creates its own security group (none of the `security_group_*` fields given). */
 export function usesTemporarySecurityGroup(config: EbsConfig): boolean {
-  return !config.security_group_id && !config.security_group_ids && !config.security_group_filter;
+  return securityGroupsOf(config).kind === "temporary";
+}
+
+/**
+ * How the build instance is bought: on demand as `instance_type`, or (with `spot_price`) spot over
+ * `spot_instance_types` or `instance_type`; the checks require one of the two type fields.
+ */
+export type Purchase =
+  | { readonly kind: "on-demand"; readonly instanceType: string }
+  | { readonly kind: "spot"; readonly instanceTypes: readonly string[]; readonly maxPrice?: string };
+
+export function purchaseOf(config: EbsConfig): Purchase {
+  const types = config.spot_instance_types ?? (config.instance_type ? [config.instance_type] : []);
+  if (config.spot_price && types.length)
+    return {
+      kind: "spot",
+      instanceTypes: types,
+      maxPrice: config.spot_price === "auto" ? undefined : config.spot_price,
+    };
+  if (!config.spot_price && config.instance_type) return { kind: "on-demand", instanceType: config.instance_type };
+  throw internalError("amazon-ebs: no instance type to launch (the config checks reject this config)");
 }
 
 /** Whether the build creates a temporary key pair. */

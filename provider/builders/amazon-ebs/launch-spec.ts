@@ -46,8 +46,8 @@ export function metadataOptions(config: EbsConfig): InstanceMetadataOptionsReque
  * Everything about the instance except how it is bought: shared by RunInstances and the spot launch
  * template. Every instance and launch volume carries the build ID tag.
  */
-/** What launching needs from earlier steps: the source image and the security groups. */
-export type LaunchState = Having<EbsState, "sourceImage" | "securityGroupIds">;
+/** What launching needs from earlier steps: the source image, the security groups and the key. */
+export type LaunchState = Having<EbsState, "sourceImage" | "securityGroupIds" | "launchKey">;
 
 export async function launchSpec(config: EbsConfig, state: LaunchState, ctx: BuildContext) {
   const groups = state.securityGroupIds;
@@ -66,7 +66,7 @@ export async function launchSpec(config: EbsConfig, state: LaunchState, ctx: Bui
         ];
   return {
     ImageId: state.sourceImage.ImageId,
-    KeyName: state.keyPair?.name ?? config.ssh_keypair_name,
+    KeyName: state.launchKey.name,
     SecurityGroupIds: networkInterfaces ? undefined : groups,
     NetworkInterfaces: networkInterfaces,
     IamInstanceProfile: config.iam_instance_profile ? { Name: config.iam_instance_profile } : undefined,

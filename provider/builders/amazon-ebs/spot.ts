@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { BuildContext } from "../../engine/context";
 import { KilnError, operationFailed } from "../../engine/errors";
-import type { EbsConfig } from "./config";
+import type { EbsConfig, Purchase } from "./config";
 import { type LaunchState, launchSpec } from "./launch-spec";
 import { awsCode } from "./polling";
 import { replyField } from "./reply";
@@ -23,6 +23,7 @@ import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
 export async function launchSpot(
   ec2: EC2Client,
   config: EbsConfig,
+  purchase: Extract<Purchase, { kind: "spot" }>,
   state: LaunchState,
   ctx: BuildContext,
   signal: AbortSignal,
@@ -53,8 +54,7 @@ export async function launchSpot(
   const templateId = replyField(template.LaunchTemplate, "LaunchTemplateId", "CreateLaunchTemplate");
   state.launchTemplate.id = templateId;
 
-  const types = config.spot_instance_types ?? [config.instance_type as string];
-  const maxPrice = config.spot_price === "auto" ? undefined : config.spot_price;
+  const { instanceTypes: types, maxPrice } = purchase;
   state.launchAttempted = true;
   const fleet = await ec2.send(
     new CreateFleetCommand({

@@ -19,7 +19,7 @@ export interface BuiltImage {
 export interface EbsState {
   readonly ec2: Ec2Clients;
   readonly poll: PollSettings;
-  /** CIDRs the temporary security group admits (pre-validate). */
+  /** CIDRs the temporary security group admits (pre-validate): none without one, or without SSH. */
   sourceCidrs?: string[];
   /** The AMI the instance boots from (source AMI). */
   sourceImage?: Image;
@@ -27,8 +27,10 @@ export interface EbsState {
   vpcId?: string;
   subnetId?: string;
   availabilityZone?: string;
-  /** Temporary key pair (key-pair step). */
+  /** Temporary key pair, for its cleanup: named before the create call (key-pair step). */
   keyPair?: { readonly name: string; created: boolean; privateKey?: string };
+  /** The key the instance launches with (key-pair step): the temporary pair, or the user's own. */
+  launchKey?: LaunchKey;
   /** Groups the instance joins (security-group step). */
   securityGroupIds?: string[];
   /** Temporary security group; `id` is unknown if the create reply was lost. */
@@ -39,15 +41,28 @@ export interface EbsState {
   launchAttempted?: boolean;
   instanceId?: string;
   instance?: Instance;
-  /** Set once CreateImage was sent (create-AMI step). */
+  /** Set once CreateImage was sent (create-AMI step); `image` is what its cleanup deletes. */
   createAttempted?: boolean;
   image?: BuiltImage;
-  /** The encrypted copy that replaces `image` with `encrypt_boot` (encrypt step). */
+  /** The encrypted copy that replaces `image` with `encrypt_boot` (encrypt step; its cleanup's record). */
   encryptAttempted?: boolean;
   encrypted?: BuiltImage;
+  /**
+   * The build region's AMI as later steps see it: set by create-AMI (`none` with `skip_create_ami`),
+   * replaced by the encrypted copy with `encrypt_boot`.
+   */
+  ami?: BuildRegionAmi;
   /** Copies by region; `imageId` is unknown if the CopyImage reply was lost (copy step). */
   copies: Map<string, { imageId?: string; snapshotIds: string[] }>;
 }
+
+/**
+ * The temporary key pair (its private half for the communicator), or none of Kiln's: the user's
+ * `ssh_keypair_name` if set, a key file or password the communicator brings, or no connection at all.
+ */
+export type LaunchKey =
+  | { readonly kind: "temporary"; readonly name: string; readonly privateKey: string }
+  | { readonly kind: "user"; readonly name?: string };
 
 export type EbsRun = BuilderRun<EbsConfig, EbsState>;
 /** An amazon-ebs step declaring the state fields it needs (present in its `run`) and provides. */
@@ -55,11 +70,12 @@ export type EbsTypedStep<N extends keyof EbsState = never, P extends keyof EbsSt
 /** Fields `newState` sets: every step may read them. */
 export type EbsInitialFields = "ec2" | "poll" | "copies";
 
+export type BuildRegionAmi = { readonly kind: "none" } | { readonly kind: "made"; readonly image: BuiltImage };
+
 /** The artifact's images: the build region's (encrypted if asked) and every finished copy. */
-export function finalImages(state: EbsState, buildRegion: string): BuiltImage[] {
-  const own = state.encrypted ?? state.image;
-  const images: BuiltImage[] = own ? [own] : [];
-  for (const [region, copy] of state.copies) {
+export function finalImages(own: BuiltImage, copies: EbsState["copies"], buildRegion: string): BuiltImage[] {
+  const images: BuiltImage[] = [own];
+  for (const [region, copy] of copies) {
     if (copy.imageId && region !== buildRegion)
       images.push({ region, imageId: copy.imageId, snapshotIds: copy.snapshotIds });
   }

@@ -13,14 +13,14 @@ import { taggedByOtherBuild } from "./tags";
  * every copy already made — and the build region's AMI goes with create-AMI's cleanup — so a failed copy
  * leaves nothing behind.
  */
-export const copyRegionsStep: EbsTypedStep = {
+export const copyRegionsStep: EbsTypedStep<"ami"> = {
   name: "amazon-ebs: copy to regions",
-  needs: [],
+  needs: ["ami"],
   provides: [],
   async run(run, signal) {
     const { ctx, config, state } = run;
-    const source = state.encrypted ?? state.image;
-    if (config.skip_create_ami || !source) return;
+    if (state.ami.kind === "none") return;
+    const source = state.ami.image;
     const regions = [...new Set(config.ami_regions ?? [])].filter((r) => r !== config.region);
     if (!regions.length) return;
 

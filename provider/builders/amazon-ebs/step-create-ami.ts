@@ -3,7 +3,7 @@ import { toBlockDeviceMappings } from "./block-devices";
 import { deleteImage, findOwnImages, snapshotIdsOf } from "./images";
 import { cleanupSignal, IMAGE_WAIT, retryWhile, waitUntil } from "./polling";
 import { replyField } from "./reply";
-import type { EbsTypedStep } from "./state";
+import type { BuiltImage, EbsTypedStep } from "./state";
 import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
 
 /**
@@ -11,12 +11,13 @@ import { buildIdFilter, buildIdTag, tagSpec, toTags } from "./tags";
  * AMI and snapshots carry the build ID at once and `tags`/`snapshot_tags`. Cleanup removes them when
  * the build failed or was cancelled at any later point; a successful build keeps them.
  */
-export const createAmiStep: EbsTypedStep<"instanceId"> = {
+export const createAmiStep: EbsTypedStep<"instanceId", "ami"> = {
   name: "amazon-ebs: create AMI",
   needs: ["instanceId"],
-  provides: [],
+  provides: ["ami"],
   async run({ ctx, config, state }, signal) {
     if (config.skip_create_ami) {
+      state.ami = { kind: "none" };
       ctx.reporter.info("skip_create_ami: no AMI is created");
       return;
     }
@@ -40,7 +41,8 @@ export const createAmiStep: EbsTypedStep<"instanceId"> = {
       { signal, maxMs: 2 * 60_000 },
     );
     const imageId = replyField(out, "ImageId", "CreateImage");
-    state.image = { region: config.region, imageId, snapshotIds: [] };
+    const image: BuiltImage = { region: config.region, imageId, snapshotIds: [] };
+    state.image = image;
     ctx.reporter.info(`created AMI ${imageId}; waiting for it to become available`);
 
     const described = await waitUntil(
@@ -56,13 +58,14 @@ export const createAmiStep: EbsTypedStep<"instanceId"> = {
       },
     );
     const snapshotIds = snapshotIdsOf(described.Images?.[0]);
-    state.image.snapshotIds = snapshotIds;
+    image.snapshotIds = snapshotIds;
     if (snapshotIds.length) {
       await ec2.send(
         new CreateTagsCommand({ Resources: snapshotIds, Tags: toTags(config.snapshot_tags, buildIdTag(ctx.buildId)) }),
         { abortSignal: signal },
       );
     }
+    state.ami = { kind: "made", image };
     ctx.reporter.info(`AMI ${imageId} is available (snapshots: ${snapshotIds.join(", ") || "none"})`);
   },
 
@@ -90,6 +93,7 @@ export const createAmiStep: EbsTypedStep<"instanceId"> = {
       ctx.reporter.info(`deleted AMI ${image.imageId}${snapshots.length ? ` and ${snapshots.join(", ")}` : ""}`);
     }
     state.image = undefined;
+    state.ami = undefined;
     state.createAttempted = false;
   },
 };

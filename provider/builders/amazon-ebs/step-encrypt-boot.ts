@@ -9,14 +9,14 @@ import { taggedByOtherBuild } from "./tags";
  * `encrypt_boot`: copies the new AMI in its own region with encryption (`kms_key_id`), then removes the
  * unencrypted one, as Packer does. Cleanup removes the encrypted copy when the build fails later.
  */
-export const encryptBootStep: EbsTypedStep = {
+export const encryptBootStep: EbsTypedStep<"ami"> = {
   name: "amazon-ebs: encrypt boot volume",
-  needs: [],
+  needs: ["ami"],
   provides: [],
   async run(run, signal) {
     const { ctx, config, state } = run;
-    if (!config.encrypt_boot || config.skip_create_ami || !state.image) return;
-    const plain = state.image;
+    if (!config.encrypt_boot || state.ami.kind === "none") return;
+    const plain = state.ami.image;
     state.encryptAttempted = true;
     const copy = await copyImage(
       run,
@@ -27,9 +27,11 @@ export const encryptBootStep: EbsTypedStep = {
       },
       signal,
     );
-    state.encrypted = { region: config.region, ...copy };
+    const encrypted = { region: config.region, ...copy };
+    state.encrypted = encrypted;
     await deleteImage(state.ec2.get(), plain, { signal });
     state.image = undefined;
+    state.ami = { kind: "made", image: encrypted };
     ctx.reporter.info(`encrypted AMI ${copy.imageId} replaces ${plain.imageId}`);
   },
 

@@ -10,12 +10,15 @@ import { buildIdTag, tagSpec, toTags } from "./tags";
  * A temporary EC2 key pair (ed25519 unless `temporary_key_pair_type` says rsa), deleted in cleanup.
  * None when the user brings a key (`ssh_private_key_file`) or a password, or does not connect.
  */
-export const keyPairStep: EbsTypedStep = {
+export const keyPairStep: EbsTypedStep<never, "launchKey"> = {
   name: "amazon-ebs: temporary key pair",
   needs: [],
-  provides: [],
+  provides: ["launchKey"],
   async run({ ctx, config, state }, signal) {
-    if (!usesTemporaryKeyPair(config)) return;
+    if (!usesTemporaryKeyPair(config)) {
+      state.launchKey = { kind: "user", name: config.ssh_keypair_name };
+      return;
+    }
     const name = config.temporary_key_pair_name ?? `kiln_${ctx.buildId}`;
     // Recorded before the call: if the reply is lost (cancel, network), cleanup still deletes by name.
     state.keyPair = { name, created: false };
@@ -29,7 +32,9 @@ export const keyPairStep: EbsTypedStep = {
         }),
         { abortSignal: signal },
       );
-      state.keyPair = { name, created: true, privateKey: replyField(out, "KeyMaterial", "CreateKeyPair") };
+      const privateKey = replyField(out, "KeyMaterial", "CreateKeyPair");
+      state.keyPair = { name, created: true, privateKey };
+      state.launchKey = { kind: "temporary", name, privateKey };
     } catch (error) {
       // Someone else's key with this name: not ours to delete.
       if (awsCode(error) === "InvalidKeyPair.Duplicate") state.keyPair = undefined;
@@ -47,6 +52,7 @@ export const keyPairStep: EbsTypedStep = {
       throw operationFailed("AWS_DELETE_FAILED", `deleting key pair '${key.name}'`, error, { resource: key.name });
     }
     state.keyPair = undefined;
+    state.launchKey = undefined;
     ctx.reporter.info(`deleted key pair ${key.name}`);
   },
 };

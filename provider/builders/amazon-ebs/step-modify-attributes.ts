@@ -14,19 +14,19 @@ import { type EbsTypedStep, finalImages } from "./state";
  * `imds_support` and `deprecate_at`. Tags were applied when each AMI and snapshot was created.
  * Nothing to undo: the AMIs themselves are removed by their creators' cleanups on failure.
  */
-export const modifyAttributesStep: EbsTypedStep = {
+export const modifyAttributesStep: EbsTypedStep<"ami"> = {
   name: "amazon-ebs: modify AMI attributes",
-  needs: [],
+  needs: ["ami"],
   provides: [],
   async run({ ctx, config, state }, signal) {
-    if (config.skip_create_ami) return;
+    if (state.ami.kind === "none") return;
     const permissions = launchPermissions(config);
     const volumePermissions = [
       ...(config.snapshot_users ?? []).map((UserId) => ({ UserId })),
       ...(config.snapshot_groups ?? []).map((Group) => ({ Group })),
     ];
     await Promise.all(
-      finalImages(state, config.region).map(async (image) => {
+      finalImages(state.ami.image, state.copies, config.region).map(async (image) => {
         const ec2 = state.ec2.get(image.region);
         const opts = { abortSignal: signal };
         if (permissions.length) {

@@ -8,16 +8,16 @@ import type { EbsTypedStep } from "./state";
  * Checks that need AWS but create nothing, so a doomed build fails before it costs anything: the
  * address the temporary security group admits, and that `ami_name` is free in every target region.
  */
-export const preValidateStep: EbsTypedStep = {
+export const preValidateStep: EbsTypedStep<never, "sourceCidrs"> = {
   name: "amazon-ebs: pre-validate",
   needs: [],
-  provides: [],
+  provides: ["sourceCidrs"],
   async run({ config, state }, signal) {
-    if (usesTemporarySecurityGroup(config) && config.communicator !== "none") {
-      state.sourceCidrs = config.temporary_security_group_source_cidrs ?? [
-        await publicSourceCidr(config.ssh_port ?? 22, signal),
-      ];
-    }
+    // None to admit when the user brings the groups or nothing connects.
+    state.sourceCidrs =
+      usesTemporarySecurityGroup(config) && config.communicator !== "none"
+        ? (config.temporary_security_group_source_cidrs ?? [await publicSourceCidr(config.ssh_port ?? 22, signal)])
+        : [];
     // Packer skips the name check in these cases: the old AMI is replaced, or no AMI is made.
     if (config.skip_create_ami || config.force_deregister) return;
     const found = await Promise.all(

@@ -9,10 +9,10 @@ import {
   waitUntilInstanceTerminated,
 } from "@aws-sdk/client-ec2";
 import { KilnError, operationFailed } from "../../engine/errors";
-import type { EbsConfig } from "./config";
+import { type EbsConfig, purchaseOf } from "./config";
 import { launchSpec } from "./launch-spec";
 import { awsCode, cleanupSignal, INSTANCE_WAIT, waitUntil } from "./polling";
-import { replyField } from "./reply";
+import { AwsReplyError, replyField } from "./reply";
 import { deleteLaunchTemplate, launchSpot } from "./spot";
 import type { EbsTypedStep } from "./state";
 import { buildIdFilter } from "./tags";
@@ -21,22 +21,27 @@ import { buildIdFilter } from "./tags";
  * Launches the build instance (on-demand, or spot with `spot_price`), waits until it runs and tells
  * the engine how to reach it. Cleanup terminates it and waits, so the security group can go next.
  */
-export const runInstanceStep: EbsTypedStep<"sourceImage" | "securityGroupIds", "instanceId" | "instance"> = {
+export const runInstanceStep: EbsTypedStep<
+  "sourceImage" | "securityGroupIds" | "launchKey",
+  "instanceId" | "instance"
+> = {
   name: "amazon-ebs: run instance",
-  needs: ["sourceImage", "securityGroupIds"],
+  needs: ["sourceImage", "securityGroupIds", "launchKey"],
   provides: ["instanceId", "instance"],
   async run({ ctx, config, state }, signal) {
     const ec2 = state.ec2.get();
     let instanceId: string;
-    if (config.spot_price) {
-      instanceId = await launchSpot(ec2, config, state, ctx, signal);
+    const purchase = purchaseOf(config);
+    if (purchase.kind === "spot") {
+      instanceId = await launchSpot(ec2, config, purchase, state, ctx, signal);
     } else {
       const spec = await launchSpec(config, state, ctx);
       state.launchAttempted = true;
       const out = await ec2.send(
         new RunInstancesCommand({
           ...spec,
-          InstanceType: config.instance_type as _InstanceType,
+          // The SDK types the field as its list of known types; the schema takes any (new ones appear).
+          InstanceType: purchase.instanceType as _InstanceType,
           MinCount: 1,
           MaxCount: 1,
           SubnetId: spec.NetworkInterfaces ? undefined : state.subnetId,
@@ -63,9 +68,10 @@ export const runInstanceStep: EbsTypedStep<"sourceImage" | "securityGroupIds", "
         what: `instance ${instanceId} to be running`,
       },
     );
-    const instance = described.Reservations?.[0]?.Instances?.[0];
+    const [instance] = replyField(described.Reservations?.[0], "Instances", "DescribeInstances");
+    if (!instance) throw new AwsReplyError("DescribeInstances", "Instances[0]");
     state.instance = instance;
-    const host = instance ? addressOf(instance, config.ssh_interface) : undefined;
+    const host = addressOf(instance, config.ssh_interface);
     if (!host && !config.ssh_host && config.communicator !== "none") {
       throw new KilnError(
         "MACHINE_UNREACHABLE",
@@ -76,7 +82,7 @@ export const runInstanceStep: EbsTypedStep<"sourceImage" | "securityGroupIds", "
     ctx.machine = {
       host: host ?? config.ssh_host ?? "",
       port: config.ssh_port ?? 22,
-      privateKey: state.keyPair?.privateKey,
+      privateKey: state.launchKey.kind === "temporary" ? state.launchKey.privateKey : undefined,
       id: instanceId,
     };
     ctx.reporter.info(`instance ${instanceId} is running at ${host ?? "(no address)"}`);

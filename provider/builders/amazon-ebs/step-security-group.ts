@@ -6,7 +6,7 @@ import {
   DescribeSecurityGroupsCommand,
 } from "@aws-sdk/client-ec2";
 import { notFound, operationFailed } from "../../engine/errors";
-import { usesTemporarySecurityGroup } from "./config";
+import { securityGroupsOf } from "./config";
 import { awsCode, cleanupSignal, retryWhile } from "./polling";
 import { replyField } from "./reply";
 import type { EbsTypedStep } from "./state";
@@ -16,22 +16,23 @@ import { buildIdFilter, buildIdTag, tagSpec, toFilters, toTags } from "./tags";
  * The groups the instance joins: the user's (`security_group_id(s)`, `security_group_filter`), or a
  * temporary one open only on the communicator port and only to `state.sourceCidrs`, deleted in cleanup.
  */
-export const securityGroupStep: EbsTypedStep<never, "securityGroupIds"> = {
+export const securityGroupStep: EbsTypedStep<"sourceCidrs", "securityGroupIds"> = {
   name: "amazon-ebs: security group",
-  needs: [],
+  needs: ["sourceCidrs"],
   provides: ["securityGroupIds"],
   async run({ ctx, config, state }, signal) {
     const ec2 = state.ec2.get();
-    if (!usesTemporarySecurityGroup(config)) {
-      if (config.security_group_filter) {
-        const filters = toFilters(config.security_group_filter.filters);
+    const groups = securityGroupsOf(config);
+    if (groups.kind !== "temporary") {
+      if (groups.kind === "filter") {
+        const filters = toFilters(groups.filters);
         if (state.vpcId) filters.push({ Name: "vpc-id", Values: [state.vpcId] });
         const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }), { abortSignal: signal });
         state.securityGroupIds = (out.SecurityGroups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : []));
         if (!state.securityGroupIds.length)
           throw notFound("no security group matches security_group_filter", { property: "security_group_filter" });
       } else {
-        state.securityGroupIds = config.security_group_ids ?? [config.security_group_id as string];
+        state.securityGroupIds = [...groups.ids];
       }
       return;
     }
@@ -51,7 +52,7 @@ export const securityGroupStep: EbsTypedStep<never, "securityGroupIds"> = {
     state.tempSecurityGroup.id = groupId;
     state.securityGroupIds = [groupId];
 
-    const cidrs = state.sourceCidrs ?? [];
+    const cidrs = state.sourceCidrs;
     if (config.communicator === "none" || cidrs.length === 0) return;
     const port = config.ssh_port ?? 22;
     // A new group can take a moment to be visible to other calls.

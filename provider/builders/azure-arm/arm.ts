@@ -1,5 +1,5 @@
 import { childSignal } from "../../engine/abort";
-import { formatMs, operationFailed } from "../../engine/errors";
+import { formatMs, KilnError, operationFailed } from "../../engine/errors";
 import type { AzureClients } from "./clients";
 import { DEFAULT_POLLING_TIMEOUT_MS } from "./config";
 
@@ -61,6 +61,12 @@ export async function deleteIfPresent(
 }
 
 /** `/subscriptions/{s}/resourceGroups/{g}/providers/{path}`. */
+/** The ID of a resource ARM just created; a reply without one is an error, not an undefined later. */
+export function createdId(reply: { id?: string }, what: string): string {
+  if (!reply.id) throw new KilnError("AZURE_REPLY_INCOMPLETE", `${what}: ARM's reply has no resource ID`);
+  return reply.id;
+}
+
 export function armId(subscriptionId: string, group: string, path: string): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/${path}`;
 }

@@ -137,16 +137,6 @@ export type DestinationGallery = z.infer<typeof destinationGallery>;
 export const DEFAULT_VM_SIZE = "Standard_A1";
 export const DEFAULT_POLLING_TIMEOUT_MS = 15 * 60_000;
 
-/** Whether the build brings its own subnet. */
-export function usesExistingNetwork(config: AzureArmConfig): boolean {
-  return config.virtual_network_name !== undefined;
-}
-
-/** Whether the build creates a temporary resource group (no `build_resource_group_name`). */
-export function usesTemporaryGroup(config: AzureArmConfig): boolean {
-  return config.build_resource_group_name === undefined;
-}
-
 /** Cross-field checks Packer makes in its `Prepare`, naming the fields. */
 export function checkAzureArmConfig(c: AzureArmConfig): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];

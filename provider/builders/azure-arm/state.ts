@@ -26,18 +26,31 @@ export interface AzureState {
   subnetId?: string;
   vnetAttempted?: boolean;
   publicIpAttempted?: boolean;
-  publicIpId?: string;
+  /** The VM's public IP: none on an existing network without `private_virtual_network_with_public_ip`. */
+  publicIp?: Created;
   nicAttempted?: boolean;
   nicId?: string;
-  /** Temporary SSH key (ssh key step); the public half goes into the VM. */
-  sshKey?: { readonly privateKey?: string; readonly publicKey: string };
+  /** The admin key the VM is made with (ssh key step): none with `communicator = "none"`. */
+  sshKey?: AdminKey;
   vmAttempted?: boolean;
   vmId?: string;
   managedImageAttempted?: boolean;
-  managedImageId?: string;
+  /** Made only with `managed_image_name`. */
+  managedImage?: Created;
   galleryVersionAttempted?: boolean;
-  galleryVersionId?: string;
+  /** Made only with `shared_image_gallery_destination`. */
+  galleryVersion?: Created;
 }
+
+/** A resource the config may or may not ask for: a step that ran says which, so no later step guesses. */
+export type Created = { readonly created: false } | { readonly created: true; readonly id: string };
+
+export const NOT_CREATED: Created = { created: false };
+
+/** The VM's admin SSH key: the public half goes into the VM; the private half when Kiln made the pair. */
+export type AdminKey =
+  | { readonly kind: "none" }
+  | { readonly kind: "key"; readonly publicKey: string; readonly privateKey?: string };
 
 export type AzureRun = BuilderRun<AzureArmConfig, AzureState>;
 /** An azure-arm step declaring the state fields it needs (present in its `run`) and provides. */

@@ -1,19 +1,22 @@
-import { deleteIfPresent, longRunning, normalizeLocation } from "./arm";
+import { createdId, deleteIfPresent, longRunning, normalizeLocation } from "./arm";
 import type { AzureArmConfig } from "./config";
-import type { AzureTypedStep } from "./state";
+import { type AzureTypedStep, NOT_CREATED } from "./state";
 
 /**
  * Publishes the image as `shared_image_gallery_destination`'s version, replicated to the build location
  * and every `replication_regions`, from the managed image if one was made, else from the VM. Like the
  * managed image, it is removed only when the build fails or is cancelled later on.
  */
-export const galleryVersionStep: AzureTypedStep<"location"> = {
+export const galleryVersionStep: AzureTypedStep<"location" | "vmId" | "managedImage", "galleryVersion"> = {
   name: "azure-arm: gallery image version",
-  needs: ["location"],
-  provides: [],
+  needs: ["location", "vmId", "managedImage"],
+  provides: ["galleryVersion"],
   async run({ ctx, config, state }, signal) {
     const g = config.shared_image_gallery_destination;
-    if (!g) return;
+    if (!g) {
+      state.galleryVersion = NOT_CREATED;
+      return;
+    }
     const regions = replicationRegions(config, state.location);
     const replicas = config.shared_image_gallery_replica_count ?? 1;
     state.galleryVersionAttempted = true;
@@ -38,13 +41,14 @@ export const galleryVersionStep: AzureTypedStep<"location"> = {
                 storageAccountType: g.storage_account_type ?? "Standard_LRS",
               })),
             },
-            storageProfile: { source: { id: state.managedImageId ?? state.vmId } },
+            storageProfile: { source: { id: state.managedImage.created ? state.managedImage.id : state.vmId } },
           },
           o,
         ),
     );
-    state.galleryVersionId = version.id;
-    ctx.reporter.info(`gallery image version ${version.id} (regions: ${regions.join(", ")})`);
+    const id = createdId(version, `gallery image version ${g.image_version}`);
+    state.galleryVersion = { created: true, id };
+    ctx.reporter.info(`gallery image version ${id} (regions: ${regions.join(", ")})`);
   },
   async cleanup({ ctx, config, state }, outcome) {
     const g = config.shared_image_gallery_destination;
@@ -55,7 +59,7 @@ export const galleryVersionStep: AzureTypedStep<"location"> = {
         .galleryImageVersions.delete(g.resource_group, g.gallery_name, g.image_name, g.image_version, o),
     );
     state.galleryVersionAttempted = false;
-    state.galleryVersionId = undefined;
+    state.galleryVersion = undefined;
     ctx.reporter.info(`deleted gallery image version ${g.image_version} (the build did not finish)`);
   },
 };

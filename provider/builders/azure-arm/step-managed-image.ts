@@ -1,18 +1,23 @@
-import { deleteIfPresent, longRunning } from "./arm";
-import type { AzureTypedStep } from "./state";
+import { createdId, deleteIfPresent, longRunning } from "./arm";
+import { managedImageTargetOf } from "./choices";
+import { type AzureTypedStep, NOT_CREATED } from "./state";
 
 /**
  * Captures the generalized VM as the managed image `managed_image_name` in
  * `managed_image_resource_group_name`, tagged like everything else. The image is the artifact: its
  * cleanup deletes it only when the build failed or was cancelled at a later point.
  */
-export const managedImageStep: AzureTypedStep<"location"> = {
+export const managedImageStep: AzureTypedStep<"location" | "vmId", "managedImage"> = {
   name: "azure-arm: managed image",
-  needs: ["location"],
-  provides: [],
+  needs: ["location", "vmId"],
+  provides: ["managedImage"],
   async run({ ctx, config, state }, signal) {
-    if (!config.managed_image_name || !config.managed_image_resource_group_name) return;
-    const [group, name] = [config.managed_image_resource_group_name, config.managed_image_name];
+    const target = managedImageTargetOf(config);
+    if (!target) {
+      state.managedImage = NOT_CREATED;
+      return;
+    }
+    const { group, name } = target;
     state.managedImageAttempted = true;
     const image = await longRunning(
       state.clients,
@@ -27,18 +32,20 @@ export const managedImageStep: AzureTypedStep<"location"> = {
           o,
         ),
     );
-    state.managedImageId = image.id;
-    ctx.reporter.info(`managed image ${image.id}`);
+    const id = createdId(image, `managed image ${name}`);
+    state.managedImage = { created: true, id };
+    ctx.reporter.info(`managed image ${id}`);
   },
   async cleanup({ ctx, config, state }, outcome) {
     if (!outcome.failed && !outcome.cancelled) return;
-    if (!state.managedImageAttempted) return;
-    const [group, name] = [config.managed_image_resource_group_name as string, config.managed_image_name as string];
+    const target = managedImageTargetOf(config);
+    if (!state.managedImageAttempted || !target) return;
+    const { group, name } = target;
     await deleteIfPresent(state.clients, `managed image ${name}`, (o) =>
       state.clients.compute.images.delete(group, name, o),
     );
     state.managedImageAttempted = false;
-    state.managedImageId = undefined;
+    state.managedImage = undefined;
     ctx.reporter.info(`deleted managed image ${name} (the build did not finish)`);
   },
 };

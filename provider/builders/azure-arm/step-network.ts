@@ -1,23 +1,25 @@
 import { KilnError, notFound } from "../../engine/errors";
-import { deleteIfPresent, isNotFound, longRunning } from "./arm";
-import { usesExistingNetwork } from "./config";
+import { createdId, deleteIfPresent, isNotFound, longRunning } from "./arm";
+import { networkOf } from "./choices";
 import { type AzureTypedStep, goesWithGroup, groupName } from "./state";
 
 /**
  * The subnet the VM joins: the existing `virtual_network_name`/`virtual_network_subnet_name` (looked up,
  * never changed), or a temporary virtual network with one subnet, deleted in cleanup.
  */
-export const networkStep: AzureTypedStep = {
+export const networkStep: AzureTypedStep<"group" | "location", "subnetId"> = {
   name: "azure-arm: network",
-  needs: [],
-  provides: [],
+  needs: ["group", "location"],
+  provides: ["subnetId"],
   async run({ ctx, config, state }, signal) {
     const { network } = state.clients;
-    if (usesExistingNetwork(config)) {
-      const group = config.virtual_network_resource_group_name ?? groupName(state);
-      const [vnet, subnet] = [config.virtual_network_name as string, config.virtual_network_subnet_name as string];
+    const choice = networkOf(config);
+    if (choice.kind === "existing") {
+      const group = choice.group ?? state.group.name;
+      const { vnet, subnet } = choice;
       try {
-        state.subnetId = (await network.subnets.get(group, vnet, subnet, { abortSignal: signal })).id;
+        const found = await network.subnets.get(group, vnet, subnet, { abortSignal: signal });
+        state.subnetId = createdId(found, `subnet ${vnet}/${subnet}`);
       } catch (error) {
         if (isNotFound(error)) {
           throw notFound(
@@ -40,7 +42,7 @@ export const networkStep: AzureTypedStep = {
       signal,
       (o) =>
         network.virtualNetworks.createOrUpdate(
-          groupName(state),
+          state.group.name,
           vnet,
           {
             location: state.location,

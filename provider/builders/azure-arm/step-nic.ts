@@ -1,11 +1,11 @@
-import { deleteIfPresent, longRunning } from "./arm";
+import { createdId, deleteIfPresent, longRunning } from "./arm";
 import { type AzureTypedStep, goesWithGroup, groupName } from "./state";
 
 /** The VM's temporary network interface on the subnet, with the public IP if there is one. */
-export const nicStep: AzureTypedStep = {
+export const nicStep: AzureTypedStep<"group" | "location" | "subnetId" | "publicIp", "nicId"> = {
   name: "azure-arm: network interface",
-  needs: [],
-  provides: [],
+  needs: ["group", "location", "subnetId", "publicIp"],
+  provides: ["nicId"],
   async run({ ctx, config, state }, signal) {
     const name = state.names.nic;
     state.nicAttempted = true;
@@ -16,7 +16,7 @@ export const nicStep: AzureTypedStep = {
       signal,
       (o) =>
         state.clients.network.networkInterfaces.createOrUpdate(
-          groupName(state),
+          state.group.name,
           name,
           {
             location: state.location,
@@ -26,14 +26,14 @@ export const nicStep: AzureTypedStep = {
                 name: "ipconfig",
                 subnet: { id: state.subnetId },
                 privateIPAllocationMethod: "Dynamic",
-                publicIPAddress: state.publicIpId ? { id: state.publicIpId } : undefined,
+                publicIPAddress: state.publicIp.created ? { id: state.publicIp.id } : undefined,
               },
             ],
           },
           o,
         ),
     );
-    state.nicId = nic.id;
+    state.nicId = createdId(nic, `network interface ${name}`);
     ctx.reporter.info(`created network interface ${name}`);
   },
   async cleanup({ ctx, state }) {

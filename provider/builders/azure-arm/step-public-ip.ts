@@ -1,17 +1,20 @@
-import { deleteIfPresent, longRunning } from "./arm";
-import { usesExistingNetwork } from "./config";
-import { type AzureTypedStep, goesWithGroup, groupName } from "./state";
+import { createdId, deleteIfPresent, longRunning } from "./arm";
+import { networkOf } from "./choices";
+import { type AzureTypedStep, goesWithGroup, groupName, NOT_CREATED } from "./state";
 
 /**
  * A temporary static public IP for SSH, deleted in cleanup. None on an existing network unless
  * `private_virtual_network_with_public_ip` (Packer: the VM is then reached on its private address).
  */
-export const publicIpStep: AzureTypedStep = {
+export const publicIpStep: AzureTypedStep<"group" | "location", "publicIp"> = {
   name: "azure-arm: public IP",
-  needs: [],
-  provides: [],
+  needs: ["group", "location"],
+  provides: ["publicIp"],
   async run({ ctx, config, state }, signal) {
-    if (usesExistingNetwork(config) && !config.private_virtual_network_with_public_ip) return;
+    if (networkOf(config).kind === "existing" && !config.private_virtual_network_with_public_ip) {
+      state.publicIp = NOT_CREATED;
+      return;
+    }
     const name = state.names.publicIp;
     state.publicIpAttempted = true;
     const ip = await longRunning(
@@ -21,7 +24,7 @@ export const publicIpStep: AzureTypedStep = {
       signal,
       (o) =>
         state.clients.network.publicIPAddresses.createOrUpdate(
-          groupName(state),
+          state.group.name,
           name,
           {
             location: state.location,
@@ -32,7 +35,7 @@ export const publicIpStep: AzureTypedStep = {
           o,
         ),
     );
-    state.publicIpId = ip.id;
+    state.publicIp = { created: true, id: createdId(ip, `public IP ${name}`) };
     ctx.reporter.info(`created public IP ${name} (${ip.ipAddress ?? "address pending"})`);
   },
   async cleanup({ ctx, state }) {

@@ -1,5 +1,6 @@
 import { KilnError, notFound } from "../../engine/errors";
 import { deleteIfPresent, isNotFound, normalizeLocation } from "./arm";
+import { placementOf } from "./choices";
 import { type AzureTypedStep, goesWithGroup } from "./state";
 
 /**
@@ -12,8 +13,9 @@ export const resourceGroupStep: AzureTypedStep<never, "group" | "location"> = {
   provides: ["group", "location"],
   async run({ ctx, config, state }, signal) {
     const groups = state.clients.resources.resourceGroups;
-    if (config.build_resource_group_name) {
-      const name = config.build_resource_group_name;
+    const placement = placementOf(config);
+    if (placement.kind === "existing-group") {
+      const name = placement.group;
       state.group = { name, temporary: false, attempted: false };
       try {
         const group = await groups.get(name, { abortSignal: signal });
@@ -30,7 +32,7 @@ export const resourceGroupStep: AzureTypedStep<never, "group" | "location"> = {
       return;
     }
     const name = state.names.group;
-    state.location = normalizeLocation(config.location as string);
+    state.location = normalizeLocation(placement.location);
     state.group = { name, temporary: true, attempted: false };
     if ((await groups.checkExistence(name, { abortSignal: signal })).body) {
       // Someone else's group by that name: never ours to delete.

@@ -1,6 +1,6 @@
 import { invalidValue, notFound } from "../../engine/errors";
 import { armId, isNotFound, normalizeLocation } from "./arm";
-import type { AzureArmConfig } from "./config";
+import { type ImageSource, imageSourceOf } from "./choices";
 import type { AzureState, AzureTypedStep } from "./state";
 
 /**
@@ -13,16 +13,16 @@ export const sourceImageStep: AzureTypedStep<"location", "imageReference"> = {
   needs: ["location"],
   provides: ["imageReference"],
   async run({ ctx, config, state }, signal) {
-    const location = state.location;
-    state.imageReference = await resolveSource(config, state, location, signal);
-    ctx.generated.SourceImageName = describeSource(config);
+    const source = imageSourceOf(config);
+    state.imageReference = await resolveSource(source, state, state.location, signal);
+    ctx.generated.SourceImageName = describeSource(source);
     ctx.reporter.info(
-      `source image: ${describeSource(config)} (${state.imageReference.id ?? state.imageReference.version})`,
+      `source image: ${describeSource(source)} (${state.imageReference.id ?? state.imageReference.version})`,
     );
   },
 };
 
-async function resolveSource(config: AzureArmConfig, state: AzureState, location: string, signal: AbortSignal) {
+async function resolveSource(source: ImageSource, state: AzureState, location: string, signal: AbortSignal) {
   const { compute, subscriptionId } = state.clients;
   const missing =
     (what: string) =>
@@ -30,11 +30,11 @@ async function resolveSource(config: AzureArmConfig, state: AzureState, location
       if (isNotFound(error)) throw notFound(`${what} was not found`, {}, error);
       throw error;
     };
-  if (config.custom_managed_image_name) {
-    const group = config.custom_managed_image_resource_group_name as string;
+  if (source.kind === "managed-image") {
+    const { group, name } = source;
     const image = await compute.images
-      .get(group, config.custom_managed_image_name, { abortSignal: signal })
-      .catch(missing(`custom_managed_image_name: managed image '${config.custom_managed_image_name}' in '${group}'`));
+      .get(group, name, { abortSignal: signal })
+      .catch(missing(`custom_managed_image_name: managed image '${name}' in '${group}'`));
     if (normalizeLocation(image.location) !== location) {
       throw invalidValue(
         "custom_managed_image_name",
@@ -43,8 +43,8 @@ async function resolveSource(config: AzureArmConfig, state: AzureState, location
     }
     return { id: image.id };
   }
-  const gallery = config.shared_image_gallery;
-  if (gallery) {
+  if (source.kind === "gallery") {
+    const { gallery } = source;
     const client = state.clients.computeIn(gallery.subscription);
     const what = `shared_image_gallery: ${gallery.gallery_name}/${gallery.image_name}`;
     let version = gallery.image_version ?? "latest";
@@ -69,19 +69,11 @@ async function resolveSource(config: AzureArmConfig, state: AzureState, location
     const path = `Microsoft.Compute/galleries/${gallery.gallery_name}/images/${gallery.image_name}/versions/${version}`;
     return { id: armId(gallery.subscription ?? subscriptionId, gallery.resource_group, path) };
   }
-  const [publisher, offer, sku] = [config.image_publisher, config.image_offer, config.image_sku] as string[];
+  const { publisher, offer, sku } = source;
   const what = `marketplace image ${publisher}:${offer}:${sku}`;
-  let version = config.image_version ?? "latest";
+  let version = source.version;
   if (version === "latest") {
-    const list = await compute.virtualMachineImages.list(
-      location,
-      publisher as string,
-      offer as string,
-      sku as string,
-      {
-        abortSignal: signal,
-      },
-    );
+    const list = await compute.virtualMachineImages.list(location, publisher, offer, sku, { abortSignal: signal });
     const newest = list
       .map((v) => v.name)
       .sort(compareVersions)
@@ -90,7 +82,7 @@ async function resolveSource(config: AzureArmConfig, state: AzureState, location
     version = newest;
   } else {
     await compute.virtualMachineImages
-      .get(location, publisher as string, offer as string, sku as string, version, { abortSignal: signal })
+      .get(location, publisher, offer, sku, version, { abortSignal: signal })
       .catch(missing(`${what}:${version} in ${location}`));
   }
   return { publisher, offer, sku, version };
@@ -107,9 +99,11 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function describeSource(config: AzureArmConfig): string {
-  if (config.custom_managed_image_name) return config.custom_managed_image_name;
-  const g = config.shared_image_gallery;
-  if (g) return `${g.gallery_name}/${g.image_name}/${g.image_version ?? "latest"}`;
-  return `${config.image_publisher}:${config.image_offer}:${config.image_sku}:${config.image_version ?? "latest"}`;
+function describeSource(source: ImageSource): string {
+  if (source.kind === "managed-image") return source.name;
+  if (source.kind === "gallery") {
+    const g = source.gallery;
+    return `${g.gallery_name}/${g.image_name}/${g.image_version ?? "latest"}`;
+  }
+  return `${source.publisher}:${source.offer}:${source.sku}:${source.version}`;
 }

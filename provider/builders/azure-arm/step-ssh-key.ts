@@ -11,19 +11,22 @@ import type { AzureTypedStep } from "./state";
  * `temporary_key_pair_type = "rsa"`), or the public half of `ssh_private_key_file`. Nothing is stored
  * in Azure: the key lives in the VM, which is deleted, so there is nothing to clean up.
  */
-export const sshKeyStep: AzureTypedStep = {
+export const sshKeyStep: AzureTypedStep<never, "sshKey"> = {
   name: "azure-arm: temporary SSH key",
   needs: [],
-  provides: [],
+  provides: ["sshKey"],
   async run({ ctx, config, state }) {
-    if (config.communicator === "none") return;
+    if (config.communicator === "none") {
+      state.sshKey = { kind: "none" };
+      return;
+    }
     if (config.ssh_private_key_file) {
       const file = config.ssh_private_key_file.replace(/^~(?=$|\/)/, homedir());
-      state.sshKey = { publicKey: publicKeyOf(readFileSync(resolve(ctx.baseDir, file), "utf8"), file) };
+      state.sshKey = { kind: "key", publicKey: publicKeyOf(readFileSync(resolve(ctx.baseDir, file), "utf8"), file) };
       return;
     }
     const type = config.temporary_key_pair_type ?? "ed25519";
-    state.sshKey = temporaryKeyPair(type, ctx.buildId);
+    state.sshKey = { kind: "key", ...temporaryKeyPair(type, ctx.buildId) };
     ctx.reporter.info(`temporary ${type} SSH key for the VM's admin user`);
   },
   async cleanup({ state }) {

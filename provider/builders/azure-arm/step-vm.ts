@@ -1,6 +1,6 @@
 import { KilnError } from "../../engine/errors";
 import type { Having } from "../../engine/typed-step";
-import { deleteIfPresent, longRunning } from "./arm";
+import { createdId, deleteIfPresent, longRunning } from "./arm";
 import type { AzureArmConfig } from "./config";
 import { DEFAULT_VM_SIZE } from "./config";
 import { type AzureState, type AzureTypedStep, goesWithGroup, groupName } from "./state";
@@ -10,10 +10,12 @@ import { type AzureState, type AzureTypedStep, goesWithGroup, groupName } from "
  * tells the engine where to connect (its public IP, else its private IP). Cleanup deletes the VM and its
  * OS disk, then the NIC can go.
  */
-export const virtualMachineStep: AzureTypedStep<"location" | "imageReference"> = {
+type VmNeeds = "group" | "location" | "imageReference" | "nicId" | "sshKey" | "publicIp";
+
+export const virtualMachineStep: AzureTypedStep<VmNeeds, "vmId"> = {
   name: "azure-arm: virtual machine",
-  needs: ["location", "imageReference"],
-  provides: [],
+  needs: ["group", "location", "imageReference", "nicId", "sshKey", "publicIp"],
+  provides: ["vmId"],
   async run({ ctx, config, state }, signal) {
     const name = state.names.vm;
     state.vmAttempted = true;
@@ -23,9 +25,9 @@ export const virtualMachineStep: AzureTypedStep<"location" | "imageReference"> =
       config.polling_duration_timeout,
       signal,
       (o) =>
-        state.clients.compute.virtualMachines.createOrUpdate(groupName(state), name, vmDefinition(config, state), o),
+        state.clients.compute.virtualMachines.createOrUpdate(state.group.name, name, vmDefinition(config, state), o),
     );
-    state.vmId = vm.id;
+    state.vmId = createdId(vm, `virtual machine ${name}`);
     const host = await addressOf(config, state, signal);
     if (!host && !config.ssh_host && config.communicator !== "none") {
       throw new KilnError(
@@ -37,7 +39,7 @@ export const virtualMachineStep: AzureTypedStep<"location" | "imageReference"> =
     ctx.machine = {
       host: host ?? "",
       port: config.ssh_port ?? 22,
-      privateKey: state.sshKey?.privateKey,
+      privateKey: state.sshKey.kind === "key" ? state.sshKey.privateKey : undefined,
       id: vm.vmId ?? name,
     };
     ctx.reporter.info(
@@ -60,7 +62,7 @@ export const virtualMachineStep: AzureTypedStep<"location" | "imageReference"> =
   },
 };
 
-function vmDefinition(config: AzureArmConfig, state: Having<AzureState, "location" | "imageReference">) {
+function vmDefinition(config: AzureArmConfig, state: Having<AzureState, VmNeeds>) {
   const user = config.ssh_username;
   return {
     location: state.location,
@@ -83,9 +85,10 @@ function vmDefinition(config: AzureArmConfig, state: Having<AzureState, "locatio
       adminUsername: user,
       linuxConfiguration: {
         disablePasswordAuthentication: true,
-        ssh: state.sshKey
-          ? { publicKeys: [{ path: `/home/${user}/.ssh/authorized_keys`, keyData: state.sshKey.publicKey }] }
-          : undefined,
+        ssh:
+          state.sshKey.kind === "key"
+            ? { publicKeys: [{ path: `/home/${user}/.ssh/authorized_keys`, keyData: state.sshKey.publicKey }] }
+            : undefined,
       },
     },
     networkProfile: { networkInterfaces: [{ id: state.nicId, primary: true, deleteOption: "Detach" as const }] },
@@ -93,13 +96,17 @@ function vmDefinition(config: AzureArmConfig, state: Having<AzureState, "locatio
 }
 
 /** The public IP when the build made one, else the NIC's private address. */
-async function addressOf(config: AzureArmConfig, state: AzureState, signal: AbortSignal): Promise<string | undefined> {
+async function addressOf(
+  config: AzureArmConfig,
+  state: Having<AzureState, "group" | "publicIp">,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   const { network } = state.clients;
-  if (state.publicIpId) {
-    const ip = await network.publicIPAddresses.get(groupName(state), state.names.publicIp, { abortSignal: signal });
+  if (state.publicIp.created) {
+    const ip = await network.publicIPAddresses.get(state.group.name, state.names.publicIp, { abortSignal: signal });
     if (ip.ipAddress) return ip.ipAddress;
   }
   if (config.communicator === "none") return undefined;
-  const nic = await network.networkInterfaces.get(groupName(state), state.names.nic, { abortSignal: signal });
+  const nic = await network.networkInterfaces.get(state.group.name, state.names.nic, { abortSignal: signal });
   return nic.ipConfigurations?.[0]?.privateIPAddress;
 }

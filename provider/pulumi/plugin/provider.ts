@@ -4,17 +4,9 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { KilnError } from "../../engine/errors";
 import { kilnPackageRoot, kilnVersion } from "../../util/version";
 import type { LineWriter } from "../console";
-import {
-  type BakedImageInputs,
-  type BakedImageOutputs,
-  containsUnknown,
-  type ResolvedArgs,
-  SECRET_OUTPUTS,
-  UNKNOWN,
-} from "../inputs";
+import { type BakedImageInputs, type BakedImageOutputs, type ResolvedArgs, SECRET_OUTPUTS, UNKNOWN } from "../inputs";
 import { Interrupter, interruptible } from "../interrupt";
 import { bakedImageOperations } from "../operations";
-import { providerInputs } from "../program";
 import { constructFleet } from "./fleet";
 import { reveal, rewrap, secret, secretValues } from "./wire";
 
@@ -62,12 +54,15 @@ export function kilnProvider(options: KilnProviderOptions): provider.Provider {
       expectBakedImage(urn);
       const { name, project, stack } = parseUrn(urn);
       const args = reveal(news) as ResolvedArgs;
-      const extra = { sensitiveValues: secretValues(news), owner: `${project}/${stack}/${name}` };
-      // A fingerprint is only known once every input is: until then the image may change.
-      const inputs: BakedImageInputs = containsUnknown(args)
-        ? { ...args, sourceName: args.sourceName ?? name, fingerprint: UNKNOWN, ...extra }
-        : await providerInputs(name, args, extra);
-      const failures = await operations(urn).check(inputs);
+      const unchecked = {
+        ...args,
+        sourceName: args.sourceName ?? name,
+        sensitiveValues: secretValues(news),
+        owner: `${project}/${stack}/${name}`,
+      };
+      // Validated and fingerprinted from one load (UNKNOWN until every input is known: the image may change).
+      const { failures, fingerprint = UNKNOWN } = await operations(urn).checkWithFingerprint(unchecked);
+      const inputs: BakedImageInputs = { ...unchecked, fingerprint };
       const computed = {
         sourceName: inputs.sourceName,
         fingerprint: inputs.fingerprint,

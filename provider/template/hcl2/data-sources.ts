@@ -1,13 +1,14 @@
-import { DATA_SOURCES, type DataSourceType, dataSourceTypes, isDataSourceType } from "../../datasources/registry";
+import type { DataSourceRuntime } from "../../datasources/types";
 import { ConfigError, errorMessage } from "../../engine/errors";
+import type { Registry } from "../../util/lazy-registry";
 import { fromJs, makeObject } from "../expr/values";
 import { blockLabel, type HclAttribute, type HclBlock } from "./body";
 import { bodyToConfig } from "./config";
 import { type Evaluated, FAILED, type Scope, type Variables } from "./scope";
 
 /**
- * Data sources Kiln can read while loading: `null` (`data "null" "x" { input = … }` → `data.null.x.output`)
- * and `amazon-ami` (an AMI looked up by filters, as Packer's amazon plugin does). Any other type is an
+ * Data sources the loader is given (Kiln's: `null`, `data "null" "x" { input = … }` → `data.null.x.output`,
+ * and `amazon-ami`, an AMI looked up by filters as Packer's amazon plugin does). Any other type is an
  * error naming its block, never silently empty.
  */
 export interface DataSourceNode {
@@ -16,23 +17,21 @@ export interface DataSourceNode {
   readonly run: (variables: Variables) => Evaluated | Promise<Evaluated>;
 }
 
-type NodeReader = (block: HclBlock, scope: Scope, field: string) => DataSourceNode | undefined;
+/** The data sources a load may read, by type (the caller's registry: provider/kiln.ts gives Kiln's). */
+export type DataSources = Registry<DataSourceRuntime>;
 
-/** How each registered data source reads in HCL: keyed by the registry, so a missing one fails `tsc`. */
-const READERS: Record<DataSourceType, NodeReader> = { null: nullData, "amazon-ami": registeredData("amazon-ami") };
-
-export function dataSource(block: HclBlock, scope: Scope): DataSourceNode | undefined {
+export function dataSource(block: HclBlock, scope: Scope, sources: DataSources): DataSourceNode | undefined {
   const field = blockLabel(block);
   const [type = ""] = block.labels;
-  if (!isDataSourceType(type)) {
+  if (!sources.types.includes(type)) {
     scope.problem(
       field,
-      `data source type "${type}" is not supported by Kiln yet (supported: ${dataSourceTypes.join(", ")})`,
+      `data source type "${type}" is not supported by Kiln yet (supported: ${sources.types.join(", ")})`,
       block.where,
     );
     return undefined;
   }
-  return READERS[type](block, scope, field);
+  return type === "null" ? nullData(block, scope, field) : registeredData(type, sources)(block, scope, field);
 }
 
 /**
@@ -73,7 +72,10 @@ function nullData(block: HclBlock, scope: Scope, field: string): DataSourceNode 
 }
 
 /** A data source read by its runtime: its block becomes the config; the value's attributes become the object. */
-function registeredData(type: DataSourceType): NodeReader {
+function registeredData(
+  type: string,
+  sources: DataSources,
+): (block: HclBlock, scope: Scope, field: string) => DataSourceNode {
   return (block, scope, field) => ({
     field,
     attributes: block.body.attributes,
@@ -81,8 +83,9 @@ function registeredData(type: DataSourceType): NodeReader {
       const { config, ok, fieldLocations } = bodyToConfig(block.body, variables, scope, field);
       if (!ok) return FAILED;
       try {
-        const { read } = await DATA_SOURCES[type].load();
-        return fromJs(await read(config));
+        const source = await sources.get(type);
+        if (!source) return scope.problem(field, `data source type "${type}" could not be loaded`, block.where);
+        return fromJs(await source.read(config));
       } catch (error) {
         if (!(error instanceof ConfigError)) return scope.problem(field, errorMessage(error), block.where);
         for (const p of error.problems) {

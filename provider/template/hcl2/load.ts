@@ -62,7 +62,7 @@ async function load(files: TemplateFiles, options: ResolvedOptions, trees: Trees
     path: { root: files.root, cwd: process.cwd() },
     packer: { version: kilnVersion() },
   };
-  const locals = await evaluateLocals(top.locals, top.local, top.data, base, scope, problems);
+  const locals = await evaluateLocals(top.locals, top.local, top.data, base, scope, problems, options.dataSources);
   problems.check();
 
   const sources = new Map<string, HclBlock>();

@@ -3,7 +3,7 @@ import { type HclObject, type HclValue, referencedNames } from "../expr/evaluate
 import { makeObject } from "../expr/values";
 import type { Problems } from "../problems";
 import type { HclAttribute, HclBlock } from "./body";
-import { dataSource } from "./data-sources";
+import { type DataSources, dataSource } from "./data-sources";
 import { type Evaluated, FAILED, type Scope, type Variables } from "./scope";
 import { collectStrings } from "./variables";
 
@@ -35,6 +35,7 @@ export async function evaluateLocals(
   base: Variables,
   scope: Scope,
   problems: Problems,
+  dataSources: DataSources,
 ): Promise<LocalsResult> {
   const nodes = new Map<string, GraphNode>();
   const add = (node: GraphNode) => {
@@ -102,7 +103,7 @@ export async function evaluateLocals(
       problems.add("data", 'a data block takes two labels, type and name: data "null" "x" {}', block.where);
       continue;
     }
-    const source = dataSource(block, scope);
+    const source = dataSource(block, scope, dataSources);
     if (!source) continue;
     add({
       id: `data.${type}.${name}`,

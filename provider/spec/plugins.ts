@@ -1,0 +1,18 @@
+import type { Builder } from "../builders/types";
+import type { DataSourceRuntime } from "../datasources/types";
+import type { PostProcessor } from "../postprocessors/types";
+import type { Provisioner } from "../provisioners/types";
+import type { Registry } from "../util/lazy-registry";
+
+/**
+ * The plugins a build may name, by type. The engine and the template loader receive them from their
+ * caller (provider/kiln.ts composes Kiln's own) and import no plugin themselves: a front end or a test
+ * can hand them another set, and `make lint` keeps plugins out of the orchestration.
+ */
+export interface Plugins {
+  // biome-ignore lint/suspicious/noExplicitAny: each builder has its own config and state types
+  readonly builders: Registry<Builder<any, any>>;
+  readonly provisioners: Registry<Provisioner>;
+  readonly postProcessors: Registry<PostProcessor>;
+  readonly dataSources: Registry<DataSourceRuntime>;
+}
