@@ -1,5 +1,9 @@
 import type { Artifact } from "../engine/artifact";
-import type { BakedImageArgs as PlainBakedImageArgs } from "../generated/plain-args";
+import {
+  INLINE_BUILDERS,
+  type InlineBuilderKey,
+  type BakedImageArgs as PlainBakedImageArgs,
+} from "../generated/plain-args";
 
 /**
  * The args with every Input resolved: what the provider receives. The generated plain args (the same as
@@ -52,10 +56,12 @@ export interface BakedImageOutputValues extends BakedImageState {
 
 export type BakedImageOutputs = BakedImageInputs & BakedImageOutputValues;
 
-/** Input property names, in the order they are compared. */
+/**
+ * Input property names: each inline builder's key (from the generated INLINE_BUILDERS, so a new builder
+ * is not named here), then the resource's own arguments and what the program computes.
+ */
 export const INPUT_KEYS = [
-  "amazonEbs",
-  "azureArm",
+  ...(Object.keys(INLINE_BUILDERS) as InlineBuilderKey[]),
   "sourceName",
   "provisioners",
   "errorCleanupProvisioner",
@@ -75,6 +81,9 @@ export const INPUT_KEYS = [
   "sensitiveValues",
   "owner",
 ] as const satisfies readonly (keyof BakedImageInputs)[];
+
+/** An input left out of INPUT_KEYS would never be compared or echoed: this type is `never` only when none is. */
+export type UncomparedInput = Exclude<keyof BakedImageInputs, (typeof INPUT_KEYS)[number]>;
 
 /** Outputs that may carry secret values; marked with `additionalSecretOutputs`. */
 export const SECRET_OUTPUTS = ["manifest", "source", "sensitiveValues"] as const;

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { BakedImageInputs, ResolvedArgs } from "../../provider/pulumi/inputs";
-import { UNKNOWN } from "../../provider/pulumi/inputs";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
+import type { BakedImageInputs, ResolvedArgs, UncomparedInput } from "../../provider/pulumi/inputs";
+import { INPUT_KEYS, UNKNOWN } from "../../provider/pulumi/inputs";
 import { providerInputs } from "../../provider/pulumi/program";
 import { bakedImageProvider as provider } from "../../provider/pulumi/provider";
 // Registers the hook that lets the provider `require` its TypeScript runtime.
@@ -130,5 +130,13 @@ describe("check names the property at fault", () => {
 
   it("skips validation while an input is not known yet (preview), and checks it once known", async () => {
     expect(await failures({ amazonEbs: { ...ebs, sourceAmi: UNKNOWN } })).toEqual([]);
+  });
+});
+
+describe("inputs diff compares and create echoes", () => {
+  it("are every input, each inline builder's key included", () => {
+    // The type checker holds the list complete (make test runs it); the run checks the builders' keys.
+    expectTypeOf<UncomparedInput>().toEqualTypeOf<never>();
+    expect(INPUT_KEYS).toEqual(expect.arrayContaining(["amazonEbs", "azureArm", "sshSession", "owner"]));
   });
 });
