@@ -8,7 +8,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildMachineEnv, type CdktfProject, cdktfProject, ROOT, type RunResult } from "../test/fixtures/cdktf-project";
+import { type CdktfProject, fleetExampleProject, type RunResult } from "../test/fixtures/cdktf-project";
 import { fleetLeftovers, groups } from "../test/fixtures/fleet-state";
 import { type Moto, startMoto } from "../test/fixtures/moto";
 import { startSshd } from "../test/fixtures/sshd";
@@ -58,16 +58,10 @@ async function main(): Promise<void> {
   say("Starting moto (AWS emulator) and a local sshd (the build machine)…");
   const [moto, sshd] = await Promise.all([startMoto(), startSshd()]);
   const site = `/tmp/kiln-demo-site-${process.pid}`;
-  const project = cdktfProject(join(ROOT, "examples/cdktf-fleet"), {
-    cli: "cdktf",
-    stack: "web",
-    env: {
-      ...buildMachineEnv(moto, sshd),
-      KILN_BUILD_CIDRS: "127.0.0.1/32",
-      KILN_SITE_DIR: site,
-      KILN_BAKE_TIME: "2s",
-      SITE_MESSAGE: "a secret the build uses",
-    },
+  const project = fleetExampleProject("cdktf", moto, sshd, {
+    siteMessage: "a secret the build uses",
+    siteDir: site,
+    bakeTime: "2s",
   });
   try {
     say(`Deploy 1: cdktf synth, terraform apply (in ${project.dir})`);

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMachineEnv, type CdktfProject, cdktfProject, ROOT, type RunResult } from "../fixtures/cdktf-project";
+import { type CdktfProject, fleetExampleProject, ROOT, type RunResult } from "../fixtures/cdktf-project";
 import { fleetLeftovers, groups, listenerWeights } from "../fixtures/fleet-state";
 import { type Moto, startMoto } from "../fixtures/moto";
 import { type SshdHandle, startSshd } from "../fixtures/sshd";
@@ -37,16 +37,10 @@ describe.skipIf(problem)(
 
     beforeAll(async () => {
       [moto, sshd] = await Promise.all([startMoto(), startSshd()]);
-      project = cdktfProject(join(ROOT, "examples/cdktf-fleet"), {
-        cli: "cdktn",
-        stack: "web",
-        env: {
-          ...buildMachineEnv(moto, sshd),
-          KILN_BUILD_CIDRS: "127.0.0.1/32",
-          KILN_SITE_DIR: join(sshd.dir, "site"),
-          KILN_BAKE_TIME: "1s",
-          SITE_MESSAGE: "cdktn-site-message",
-        },
+      project = fleetExampleProject("cdktn", moto, sshd, {
+        siteMessage: "cdktn-site-message",
+        siteDir: join(sshd.dir, "site"),
+        bakeTime: "1s",
       });
       const main = join(project.dir, "main.ts");
       writeFileSync(main, asCdkTerrain(readFileSync(main, "utf8")));

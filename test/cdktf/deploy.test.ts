@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generationNamesForKey, terraformLaunchKey } from "../../provider/fleet/plan";
-import { buildMachineEnv, type CdktfProject, cdktfProject, ROOT, type RunResult } from "../fixtures/cdktf-project";
+import { type CdktfProject, fleetExampleProject, type RunResult } from "../fixtures/cdktf-project";
 import { fleetLeftovers, groups, launchOf, listenerWeights } from "../fixtures/fleet-state";
 import { type Moto, startMoto } from "../fixtures/moto";
 import { type SshdHandle, startSshd } from "../fixtures/sshd";
@@ -33,16 +33,10 @@ describe.skipIf(problem)(
 
     beforeAll(async () => {
       [moto, sshd] = await Promise.all([startMoto(), startSshd()]);
-      project = cdktfProject(join(ROOT, "examples/cdktf-fleet"), {
-        cli: "cdktf",
-        stack: "web",
-        env: {
-          ...buildMachineEnv(moto, sshd),
-          KILN_BUILD_CIDRS: "127.0.0.1/32",
-          KILN_SITE_DIR: join(sshd.dir, "site"),
-          KILN_BAKE_TIME: "1s",
-          SITE_MESSAGE: SECRET,
-        },
+      project = fleetExampleProject("cdktf", moto, sshd, {
+        siteMessage: SECRET,
+        siteDir: join(sshd.dir, "site"),
+        bakeTime: "1s",
       });
       await step("synth", () => project.synth());
       await step("init", () => project.terraform(["init", "-input=false"]));
