@@ -7,7 +7,7 @@ import { CommandError } from "../../provider/engine/errors";
 import { build } from "../../provider/kiln";
 import type { BuildSpec, ProvisionerSpec } from "../../provider/spec/types";
 import { runLocal } from "../../provider/util/local-exec";
-import { type SshdHandle, startSshd } from "../fixtures/sshd";
+import { type SshdHandle, sshLogin, startSshd } from "../fixtures/sshd";
 
 // A failed command, local or remote, is one CommandError carrying the whole story (execa's model):
 // command, where it ran, how it ended, how long it took and the tail of both output streams.
@@ -75,12 +75,7 @@ describe("remote commands (real sshd)", () => {
         {
           type: "null",
           name: "target",
-          config: {
-            ssh_host: sshd.host,
-            ssh_port: sshd.port,
-            ssh_username: sshd.username,
-            ssh_private_key_file: sshd.privateKeyPath,
-          },
+          config: sshLogin(sshd),
         },
       ],
       provisioners,

@@ -7,7 +7,7 @@ import { CancelledError, ConfigError } from "../../provider/engine/errors";
 import type { BuildEvent } from "../../provider/engine/events";
 import { build } from "../../provider/kiln";
 import type { BuildSpec, ProvisionerSpec } from "../../provider/spec/types";
-import { processesMatching, type SshdHandle, startSshd } from "../fixtures/sshd";
+import { processesMatching, type SshdHandle, sshLogin, startSshd } from "../fixtures/sshd";
 
 // Every build here runs against a real OpenSSH server on loopback through the null builder.
 let sshd: SshdHandle;
@@ -30,12 +30,7 @@ function spec(provisioners: ProvisionerSpec[], extra: Partial<BuildSpec> = {}): 
       {
         type: "null",
         name: "target",
-        config: {
-          ssh_host: sshd.host,
-          ssh_port: sshd.port,
-          ssh_username: sshd.username,
-          ssh_private_key_file: sshd.privateKeyPath,
-        },
+        config: sshLogin(sshd),
       },
     ],
     provisioners,
