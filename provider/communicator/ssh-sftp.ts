@@ -173,9 +173,9 @@ export class SftpSession {
       const stats = await file.stat();
       if (!stats.isFile()) throw pathInvalid(`${local} is not a regular file`, local);
       await this.#write(remote, mode ?? stats.mode & 0o7777, stats.size, async (offset, length, slot) => {
-        const { bytesRead } = await file.read(slot, 0, length, offset);
+        const { bytesRead } = await file.read(slot(), 0, length, offset);
         if (bytesRead < length) throw pathInvalid(`${local} shrank while it was being uploaded`, local);
-        return slot.subarray(0, length);
+        return slot().subarray(0, length);
       });
     } finally {
       await file.close();
@@ -189,14 +189,15 @@ export class SftpSession {
   /**
    * Creates (or truncates) `remote` with exactly `mode` (sftp-server applies its umask on create), then
    * writes `size` bytes that `slice` supplies, TRANSFER_TUNING.concurrency requests in flight, each
-   * reading into its own reused `slot`. Mode first, content second: a 0600 file is never readable by
-   * others, not even half-written.
+   * reading into its own reused `slot` (allocated only for a slice that asks for it: a buffer's slices
+   * are views of the buffer). Mode first, content second: a 0600 file is never readable by others, not
+   * even half-written.
    */
   async #write(
     remote: string,
     mode: number,
     size: number,
-    slice: (offset: number, length: number, slot: Buffer) => Promise<Buffer>,
+    slice: (offset: number, length: number, slot: () => Buffer) => Promise<Buffer>,
   ): Promise<void> {
     const handle = await this.call<Buffer>((cb) => this.sftp.open(remote, "w", { mode }, cb));
     let written = false;
@@ -208,7 +209,8 @@ export class SftpSession {
       let done = 0;
       let failed = false;
       const requests = async () => {
-        const slot = Buffer.allocUnsafe(chunkSize);
+        let buffer: Buffer | undefined;
+        const slot = () => (buffer ??= Buffer.allocUnsafe(Math.min(chunkSize, size)));
         while (!failed && next < size) {
           const offset = next;
           const length = Math.min(chunkSize, size - offset);
