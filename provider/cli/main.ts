@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
-import { z } from "zod";
 import { SSH_SESSION_MODES } from "../communicator/types";
 import { kilnVersion } from "../util/version";
 import { dropOutputWhenReaderLeaves } from "./closed-output";
@@ -133,18 +132,24 @@ export function packerStyleArgs(argv: readonly string[]): string[] {
 
 /** Runs `kiln` with the process's arguments (Packer's single-dash flags accepted). */
 export function runCli(argv: readonly string[] = process.argv): Promise<void> {
-  // zod compiles a fast path for each object schema on its first parse; a CLI run parses each schema
-  // about once, so compiling costs more than it saves.
-  z.config({ jitless: true });
   dropOutputWhenReaderLeaves();
-  return program()
-    .parseAsync(packerStyleArgs(argv))
-    .then(
-      () => {},
-      (error: unknown) => {
-        process.exitCode = reportError(error, (t) => process.stderr.write(t));
-      },
-    );
+  return (
+    program()
+      // zod compiles a fast path for each object schema on its first parse; a CLI run parses each schema
+      // about once, so compiling costs more than it saves. Set before a command runs, not at start:
+      // `--version`, `--help` and usage errors do not load zod at all.
+      .hook("preAction", async () => {
+        const { z } = await import("zod");
+        z.config({ jitless: true });
+      })
+      .parseAsync(packerStyleArgs(argv))
+      .then(
+        () => {},
+        (error: unknown) => {
+          process.exitCode = reportError(error, (t) => process.stderr.write(t));
+        },
+      )
+  );
 }
 
 if (require.main === module) void runCli();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AmazonAmiData } from "../builders/amazon-ebs/data-ami";
-import { amazonAmiDataSchema } from "../builders/amazon-ebs/data-ami-schema";
+import { type AmazonAmiDataConfig, amazonAmiDataSchema } from "../builders/amazon-ebs/data-ami-schema";
 import { descriptorRegistry, type Loaded, type Registry } from "../util/lazy-registry";
 import type { DataSourceDescriptor } from "./types";
 
@@ -21,10 +21,12 @@ const nullDataSource: DataSourceDescriptor<z.infer<typeof nullDataSchema>, { inp
 };
 
 /** `data "amazon-ami"`: an AMI looked up by filters and owners, as Packer's amazon plugin does. */
-const amazonAmiDataSource: DataSourceDescriptor<z.infer<typeof amazonAmiDataSchema>, AmazonAmiData> = {
+const amazonAmiDataSource: DataSourceDescriptor<AmazonAmiDataConfig, AmazonAmiData> = {
   type: "amazon-ami",
   summary: "An AMI looked up by filters and owners, as Packer's amazon plugin does.",
-  schema: amazonAmiDataSchema,
+  get schema() {
+    return amazonAmiDataSchema();
+  },
   sensitiveFields: ["secret_key", "token"],
   // Loaded only for templates that use it: it brings the AWS SDK.
   load: async () => {

@@ -1,7 +1,7 @@
 // Compile-time guards, kept out of args.ts so the published argument types import no zod (zod's own
 // declaration files need esModuleInterop, which the tsconfig of `pulumi new typescript` leaves unset).
 import type { z } from "zod";
-import type { ebsSchema } from "../builders/amazon-ebs/config";
+import type { ebsSchemas } from "../builders/amazon-ebs/config";
 import type { AmazonEbsArgs } from "../generated/pulumi-args";
 
 /** `amiName` → `ami_name`, at the type level. */
@@ -9,7 +9,7 @@ type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
   ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
   : S;
 type Assert<T extends true> = T;
-type EbsFields = keyof z.input<typeof ebsSchema>;
+type EbsFields = keyof z.input<ReturnType<typeof ebsSchemas>["ebsSchema"]>;
 type ArgFields = SnakeCase<keyof AmazonEbsArgs & string>;
 
 // Compile-time guards that the generated AmazonEbsArgs and the builder's schema name the same fields, both

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { artifactId, parseDetails } from "../../provider/builders/amazon-ebs/artifact";
 import { toBlockDeviceMappings } from "../../provider/builders/amazon-ebs/block-devices";
-import { checkEbsConfig, ebsSchema } from "../../provider/builders/amazon-ebs/config";
+import { checkEbsConfig, ebsSchemas } from "../../provider/builders/amazon-ebs/config";
 import { metadataOptions } from "../../provider/builders/amazon-ebs/launch-spec";
 import { pollSettings, waiterTiming } from "../../provider/builders/amazon-ebs/polling";
 import { publicSourceCidr } from "../../provider/builders/amazon-ebs/public-ip";
@@ -18,7 +18,7 @@ const minimal = {
   ssh_username: "ubuntu",
 };
 
-const parse = (extra: Record<string, unknown> = {}) => ebsSchema.parse({ ...minimal, ...extra });
+const parse = (extra: Record<string, unknown> = {}) => ebsSchemas().ebsSchema.parse({ ...minimal, ...extra });
 const problems = (extra: Record<string, unknown> = {}) =>
   checkEbsConfig(parse(extra)).map((p) => `${p.field}: ${p.message}`);
 

@@ -27,7 +27,7 @@ export async function lookupAmazonAmi(
   config: Readonly<Record<string, unknown>>,
   options: { signal?: AbortSignal } = {},
 ): Promise<AmazonAmiData> {
-  const parsed = amazonAmiDataSchema.safeParse(config);
+  const parsed = amazonAmiDataSchema().safeParse(config);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(block)", message: i.message })),

@@ -1,5 +1,5 @@
 import type { BuilderDescriptor } from "../types";
-import { checkEbsConfig, type EbsConfig, ebsSchema, imageRegions } from "./config";
+import { checkEbsConfig, type EbsConfig, ebsSchemas, imageRegions } from "./config";
 import { EBS_ACCESS_FIELDS, EBS_LABEL_FIELDS } from "./fields";
 import { userDataPath } from "./launch-spec";
 import type { EbsState } from "./state";
@@ -11,7 +11,10 @@ import type { EbsState } from "./state";
 export const amazonEbsDescriptor: BuilderDescriptor<EbsConfig, EbsState> = {
   type: "amazon-ebs",
   summary: "An AMI from an EBS-backed EC2 instance: launch, provision, stop, snapshot, register, copy to regions.",
-  schema: ebsSchema,
+  // Built when first read: a run whose template names no amazon-ebs source never builds it.
+  get schema() {
+    return ebsSchemas().ebsSchema;
+  },
   check: checkEbsConfig,
   sensitiveFields: ["secret_key", "token"],
   // How Kiln reaches AWS and the instance does not change the image. Tags and sharing stay in: a reused

@@ -7,7 +7,7 @@ import type { EbsState } from "./state";
 export type { EbsArtifactDetails } from "./artifact";
 export { cleanupLeftovers, type LeftoverReport } from "./cleanup";
 export { onAwsClient } from "./clients";
-export { type EbsConfig, ebsSchema } from "./config";
+export { type EbsConfig, ebsSchemas } from "./config";
 export { type AmazonAmiData, lookupAmazonAmi } from "./data-ami";
 export { amazonAmiDataSchema } from "./data-ami-schema";
 export { destroyEbsArtifact } from "./destroy";

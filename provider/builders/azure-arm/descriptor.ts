@@ -1,5 +1,5 @@
 import type { BuilderDescriptor } from "../types";
-import { type AzureArmConfig, azureArmSchema, checkAzureArmConfig } from "./config";
+import { type AzureArmConfig, azureArmSchemas, checkAzureArmConfig } from "./config";
 import { AZURE_ACCESS_FIELDS, AZURE_LABEL_FIELDS, AZURE_SENSITIVE_FIELDS } from "./fields";
 import type { AzureState } from "./state";
 
@@ -11,7 +11,10 @@ import type { AzureState } from "./state";
 export const azureArmDescriptor: BuilderDescriptor<AzureArmConfig, AzureState> = {
   type: "azure-arm",
   summary: "A managed image and/or a gallery image version captured from a Linux Azure VM.",
-  schema: azureArmSchema,
+  // Built when first read: a run whose template names no azure-arm source never builds it.
+  get schema() {
+    return azureArmSchemas().azureArmSchema;
+  },
   check: checkAzureArmConfig,
   sensitiveFields: AZURE_SENSITIVE_FIELDS,
   // How Kiln reaches Azure and the VM does not change the image. Tags and the image name stay in for the
