@@ -2,7 +2,7 @@
 // evaluator walks the nodes it produces. web-tree-sitter's WASM runtime must be initialised once
 // (Parser.init) before any Language loads, so everything goes through loadHclParser().
 import { readFile } from "node:fs/promises";
-import { Language, type Node, Parser, type Tree } from "web-tree-sitter";
+import type { Node, Parser, Tree } from "web-tree-sitter";
 import { internalError, KilnError } from "../../engine/errors";
 
 let loading: Promise<Parser> | undefined;
@@ -14,10 +14,13 @@ const sources = new WeakMap<Tree, { text: string; file: string }>();
 /** Loads (once) and returns the shared parser for the HCL grammar. */
 export function loadHclParser(): Promise<Parser> {
   loading ??= (async () => {
+    // Required here, not imported at the top: a JSON template never parses HCL, so `kiln validate x.json`
+    // does not load the runtime (~160 KB of JavaScript).
+    const { Language, Parser } = require("web-tree-sitter") as typeof import("web-tree-sitter");
     await Parser.init();
     const wasm = require.resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm");
     // Given the bytes, not the path: for a path, web-tree-sitter reads the file through a dynamic
-    // `import()`, which starts Node's ES module loader in every `kiln` run (measured: ~3 ms of CPU).
+    // `import()`, which sets up Node's ES module loader (translators, module jobs) in every `kiln` run.
     const language = await Language.load(await readFile(wasm));
     const parser = new Parser();
     parser.setLanguage(language);
