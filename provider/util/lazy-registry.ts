@@ -33,9 +33,12 @@ export type Loaded<D extends { load(): Promise<object> }> = Omit<D, "load"> & Aw
 export function descriptorRegistry<D extends { load(): Promise<object> }, K extends string = string>(
   descriptors: Readonly<Record<K, D>>,
 ): Registry<Loaded<D>, K> {
-  const entries = Object.entries<D>(descriptors).map(([type, { load, ...rest }]) => [
+  const entries = Object.entries<D>(descriptors).map(([type, descriptor]) => [
     type,
     async (): Promise<Loaded<D>> => {
+      // Taken apart here, on first use: copying reads every member, and a descriptor may build one (its
+      // config schema) only when read.
+      const { load, ...rest } = descriptor;
       // TS widens a destructured generic method's result to its constraint; `load` is D's own.
       const runtime = (await load()) as Awaited<ReturnType<D["load"]>>;
       return { ...rest, ...runtime };
