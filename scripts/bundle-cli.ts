@@ -15,7 +15,7 @@ const ROOT = resolve(__dirname, "../..");
 const OUTFILE = resolve(ROOT, "dist/provider/cli/kiln-bundle.js");
 
 async function main(): Promise<void> {
-  await build({
+  const { metafile } = await build({
     entryPoints: [resolve(ROOT, "provider/cli/main.ts")],
     outfile: OUTFILE,
     bundle: true,
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     target: "node20",
     sourcemap: true,
     logLevel: "warning",
+    metafile: true,
     external: [
       "ssh2",
       "web-tree-sitter",
@@ -35,6 +36,12 @@ async function main(): Promise<void> {
       "@pulumi/*",
     ],
   });
+  // provider/cli/load-bundle.ts compiles the bundle without an ES module loader, where `import()` fails.
+  const dynamic = Object.values(metafile.outputs).flatMap((output) =>
+    output.imports.filter((i) => i.external && i.kind === "dynamic-import").map((i) => i.path),
+  );
+  if (dynamic.length)
+    throw new Error(`the CLI bundle imports ${dynamic.join(", ")} with import(); load it with require() instead`);
   writeFileSync(OUTFILE, asciiOnly(readFileSync(OUTFILE, "utf8")));
 }
 

@@ -3,12 +3,14 @@
  * The `kiln` executable. `make build` bundles main.ts and everything it loads into kiln-bundle.js
  * (scripts/bundle-cli.ts): one file to read instead of hundreds to resolve. Node's compile cache
  * (Node 22.1+) keeps V8's compiled code between runs, so a second start skips compiling it; it is
- * enabled before the bundle loads, since it only applies to modules loaded after it.
+ * enabled before the bundle loads, since it only applies to modules loaded after it. The bundle itself
+ * is loaded by load-bundle.ts, with a cache that also holds the code compiled while a command ran.
  */
 import * as nodeModule from "node:module";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { loadBundle } from "./load-bundle";
 
 // A run of kiln is short and waits on I/O; V8's defaults suit long-lived servers. Measured on a null build
 // uploading 50 MB (`make bench`): each flag below cut peak memory, none cost measurable CPU.
@@ -29,5 +31,5 @@ setFlagsFromString("--expose-gc");
 
 const cacheable = nodeModule as { enableCompileCache?: (dir?: string) => unknown };
 cacheable.enableCompileCache?.();
-const cli = require(join(__dirname, "kiln-bundle.js")) as typeof import("./main");
+const cli = loadBundle<typeof import("./main")>(join(__dirname, "kiln-bundle.js"), process.argv);
 void cli.runCli();

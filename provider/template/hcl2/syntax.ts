@@ -6,12 +6,13 @@ import type { ConfigProblem } from "../../engine/errors";
  * rather than reporting them well. hcl2json reports `parse config: [FILE:L,C-L,C: Summary; Detail. …]`;
  * we split that back into one problem per diagnostic.
  *
- * Imported here, on the first syntax error, not at start-up: importing @cdktf/hcl2json unzips and starts
- * a Go WASM runtime (half a second and ~100 MiB) that a valid template never needs.
+ * Required here, on the first syntax error, not at start-up: loading @cdktf/hcl2json unzips and starts
+ * a Go WASM runtime (half a second and ~100 MiB) that a valid template never needs. `require`, not
+ * `import()`: the bundled CLI is compiled without an ES module loader (cli/load-bundle.ts).
  */
 export async function hclSyntaxProblems(text: string, file: string): Promise<ConfigProblem[]> {
   try {
-    const { parse: hcl2json } = await import("@cdktf/hcl2json");
+    const { parse: hcl2json } = require("@cdktf/hcl2json") as typeof import("@cdktf/hcl2json");
     await hcl2json(file, text);
     return [];
   } catch (error) {

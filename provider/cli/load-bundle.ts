@@ -1,0 +1,63 @@
+/**
+ * Loads the bundled CLI (kiln-bundle.js) with a V8 code cache taken at the end of a run.
+ *
+ * Node's compile cache (module.enableCompileCache) stores the code V8 made while compiling a file, which
+ * for a bundle is little more than its top level: every module body and every function a command runs is
+ * compiled lazily, again in each run (~35 ms of a `kiln validate`, measured). A code cache made after the
+ * run holds those too. So the bundle is compiled here as Node's CommonJS loader would (same wrapper,
+ * file name and require), and the first run of each command leaves
+ * `script.createCachedData()` for the next, in Node's compile cache directory beside Node's own entries.
+ *
+ * The entry is named by Node's version, the bundle's size and modification time, and the command (what a
+ * run compiles depends on it). V8 refuses a cache made by another V8 or with other flags; a refused or
+ * unreadable entry is made again. Without a compile cache directory (NODE_DISABLE_COMPILE_CACHE, or a
+ * Node without one) the bundle is required as before.
+ */
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import * as nodeModule from "node:module";
+import { dirname, join } from "node:path";
+import { Script } from "node:vm";
+
+type CacheDirLookup = { getCompileCacheDir?: () => string | undefined };
+
+export function loadBundle<T>(file: string, argv: readonly string[]): T {
+  const dir = (nodeModule as CacheDirLookup).getCompileCacheDir?.();
+  if (!dir) return require(file) as T;
+  const { size, mtimeMs } = statSync(file);
+  const entry = join(dir, `kiln-${process.version}-${process.arch}-${size}-${mtimeMs}-${commandOf(argv)}.cache`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(entry);
+  } catch {
+    // First run of this command with this bundle: the cache is written when it ends.
+  }
+  // The wrapper is Node's own; it goes before the first line, so a hashbang there would no longer be the
+  // script's first characters: it is blanked, keeping every line number of stack traces.
+  const source = nodeModule.wrap(readFileSync(file, "utf8").replace(/^#!.*/, ""));
+  // No `importModuleDynamically`: the bundle loads what it keeps outside with `require` (make build fails
+  // on an `import()` of such a module, scripts/bundle-cli.ts).
+  const script = new Script(source, { filename: file, cachedData });
+  if (!cachedData || script.cachedDataRejected) process.once("exit", () => saveCache(entry, script));
+  const bundle = { exports: {} as T, id: file, filename: file, loaded: false };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(bundle.exports, bundle.exports, nodeModule.createRequire(file), bundle, file, dirname(file));
+  bundle.loaded = true;
+  return bundle.exports;
+}
+
+/** The command a run is for (`build`, `validate`…), as part of the cache entry's name. */
+function commandOf(argv: readonly string[]): string {
+  const command = argv[2];
+  return command && /^[a-z]+$/.test(command) ? command : "other";
+}
+
+function saveCache(entry: string, script: Script): void {
+  const partial = `${entry}.${process.pid}`;
+  try {
+    writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+    // Whole or not at all: another kiln starting now reads the old entry or the new one.
+    renameSync(partial, entry);
+  } catch {
+    // An entry that cannot be written costs the next run its speed, nothing else.
+  }
+}
