@@ -5,7 +5,8 @@
  * `pulumi preview` computes for a BakedImage whose template uploads a 200 MB folder of 10,000 files,
  * the first time (every byte read, as before the hash cache) and again (the cache answers).
  *
- * BENCH_RUNS (default 5) sets the runs per tool and case; BENCH_ONLY a substring of the cases to run.
+ * BENCH_RUNS (default 5) sets the runs per tool and case; BENCH_ONLY a substring of the cases to run;
+ * BENCH_HOME=own logs in with the account's own home instead of a plain one (see plainHome).
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -18,6 +19,7 @@ import { type SshdHandle, startSshd } from "../test/fixtures/sshd";
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ONLY = process.env.BENCH_ONLY;
+const OWN_HOME = process.env.BENCH_HOME === "own";
 const ROOT = resolve(__dirname, "../..");
 const KILN = join(ROOT, "dist/provider/cli/kiln.js");
 
@@ -325,10 +327,11 @@ async function main() {
   let sshd: SshdHandle | undefined;
   let allMet = true;
   try {
-    sshd = await startSshd({ home: plainHome(dir) });
+    sshd = await startSshd(OWN_HOME ? {} : { home: plainHome(dir) });
     const version = (await run("packer", ["version"])).stdout.trim();
     console.log(`kiln (node ${process.version}) vs ${version}: medians of ${RUNS} alternating runs each`);
-    console.log(`target: this machine's sshd, as ${sshd.username} with HOME holding /etc/skel's rc files\n`);
+    const home = OWN_HOME ? "its own home" : "a HOME holding /etc/skel's rc files";
+    console.log(`target: this machine's sshd, as ${sshd.username} with ${home}\n`);
     const rows: Row[] = [];
     for (const c of cases.filter((x) => !ONLY || x.name.includes(ONLY))) {
       rows.push(await benchCase(c, sshd, dir));
