@@ -8,24 +8,30 @@
  * file name and require), and the first run of each command leaves
  * `script.createCachedData()` for the next, in Node's compile cache directory beside Node's own entries.
  *
- * The entry is named by Node's version, the bundle's size and modification time, and the command (what a
- * run compiles depends on it). V8 refuses a cache made by another V8 or with other flags; a refused or
- * unreadable entry is made again. Without a compile cache directory (NODE_DISABLE_COMPILE_CACHE, or a
+ * The entry is named by the bundle file, its size and change time, and the command (what a run compiles
+ * depends on it). V8 refuses a cache made by another V8 or with other flags; a refused or unreadable
+ * entry is made again, and a new one replaces the bundle's older ones. Without a compile cache directory (NODE_DISABLE_COMPILE_CACHE, or a
  * Node without one) the bundle is required as before.
  */
 import { isAscii } from "node:buffer";
-import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as nodeModule from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 
 type CacheDirLookup = { getCompileCacheDir?: () => string | undefined };
 
+/** The bundle's exports; `argv` names the command, whose cache entry is used or left for the next run. */
 export function loadBundle<T>(file: string, argv: readonly string[]): T {
   const dir = (nodeModule as CacheDirLookup).getCompileCacheDir?.();
   if (!dir) return require(file) as T;
-  const { size, mtimeMs } = statSync(file);
-  const entry = join(dir, `kiln-${process.version}-${process.arch}-${size}-${mtimeMs}-${commandOf(argv)}.cache`);
+  const { dev, ino, size, ctimeMs } = statSync(file);
+  const command = commandOf(argv);
+  // Node's directory is already one per Node version and V8 flags. The file is named by the bundle's
+  // inode, and its contents by size and change time: the kernel sets the change time at every write, also
+  // where an installer restores modification times (npm does), so a rebuilt bundle never meets an old entry.
+  const bundleId = `kiln-${dev}-${ino}-`;
+  const entry = join(dir, `${bundleId}${size}-${ctimeMs}-${command}.cache`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(entry);
@@ -38,7 +44,10 @@ export function loadBundle<T>(file: string, argv: readonly string[]): T {
   // No `importModuleDynamically`: the bundle loads what it keeps outside with `require` (make build fails
   // on an `import()` of such a module, scripts/bundle-cli.ts).
   const script = new Script(source, { filename: file, cachedData });
-  if (!cachedData || script.cachedDataRejected) process.once("exit", () => saveCache(entry, script));
+  if (!cachedData || script.cachedDataRejected)
+    process.once("exit", () =>
+      saveCache(entry, script, (name) => name.startsWith(bundleId) && name.endsWith(`-${command}.cache`)),
+    );
   const bundle = { exports: {} as T, id: file, filename: file, loaded: false };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(bundle.exports, bundle.exports, nodeModule.createRequire(file), bundle, file, dirname(file));
@@ -61,13 +70,16 @@ function commandOf(argv: readonly string[]): string {
   return command && /^[a-z]+$/.test(command) ? command : "other";
 }
 
-function saveCache(entry: string, script: Script): void {
+/** Writes the entry, then removes the entries `replaced` names: this bundle's for the same command, made before a rebuild. */
+function saveCache(entry: string, script: Script, replaced: (name: string) => boolean): void {
   const partial = `${entry}.${process.pid}`;
   try {
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
     // Whole or not at all: another kiln starting now reads the old entry or the new one.
     renameSync(partial, entry);
+    for (const name of readdirSync(dirname(entry)))
+      if (replaced(name) && name !== basename(entry)) rmSync(join(dirname(entry), name), { force: true });
   } catch {
-    // An entry that cannot be written costs the next run its speed, nothing else.
+    // An entry that cannot be written or removed costs a run its speed or some disk, nothing else.
   }
 }

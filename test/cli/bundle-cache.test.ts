@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kiln } from "./run-kiln";
+import { KILN, kiln } from "./run-kiln";
 
 // The bundled CLI is loaded with a code cache written at the end of each command's first run
 // (provider/cli/load-bundle.ts), in the compile cache directory Node is told to use.
@@ -54,6 +54,19 @@ describe("the bundle's code cache", () => {
     const validateEntry = join(cacheDir, entries().find((e) => e.endsWith("-validate.cache")) ?? "");
     expect(statSync(validateEntry).size).toBeGreaterThan(100_000);
     expect(await run(["validate", valid])).toEqual(run1);
+  });
+
+  it("gets a new entry when the bundle is written again, which replaces the old one", async () => {
+    await run(["validate", valid]);
+    const before = entries().filter((e) => e.endsWith("-validate.cache"));
+    expect(before).toHaveLength(1);
+    // A write to the file's metadata: a new change time, as a rebuild gives, with the same code.
+    const bundle = join(KILN, "../kiln-bundle.js");
+    chmodSync(bundle, statSync(bundle).mode);
+    expect(await run(["validate", valid])).toMatchObject({ code: 0, stderr: "" });
+    const after = entries().filter((e) => e.endsWith("-validate.cache"));
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
   });
 
   it("is not written when Node's compile cache is off", async () => {
