@@ -5,13 +5,13 @@
  * for a bundle is little more than its top level: every module body and every function a command runs is
  * compiled lazily, again in each run (~35 ms of a `kiln validate`, measured). A code cache made after the
  * run holds those too. So the bundle is compiled here as Node's CommonJS loader would (same wrapper,
- * file name and require), and the first run of each command leaves
- * `script.createCachedData()` for the next, in Node's compile cache directory beside Node's own entries.
+ * file name and require), and the first run of each command leaves `script.createCachedData()` for the
+ * next, in Node's compile cache directory beside Node's own entries.
  *
  * The entry is named by the bundle file, its size and change time, and the command (what a run compiles
  * depends on it). V8 refuses a cache made by another V8 or with other flags; a refused or unreadable
- * entry is made again, and a new one replaces the bundle's older ones. Without a compile cache directory (NODE_DISABLE_COMPILE_CACHE, or a
- * Node without one) the bundle is required as before.
+ * entry is made again, and a new one replaces the bundle's older ones. Without a compile cache directory
+ * (NODE_DISABLE_COMPILE_CACHE, or a Node without one) the bundle is required as before.
  */
 import { isAscii } from "node:buffer";
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -19,12 +19,18 @@ import * as nodeModule from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 
-type CacheDirLookup = { getCompileCacheDir?: () => string | undefined };
+type NodeModuleApi = {
+  getCompileCacheDir?: () => string | undefined;
+  getSourceMapsSupport?: () => { enabled: boolean };
+};
 
 /** The bundle's exports; `argv` names the command, whose cache entry is used or left for the next run. */
 export function loadBundle<T>(file: string, argv: readonly string[]): T {
-  const dir = (nodeModule as CacheDirLookup).getCompileCacheDir?.();
-  if (!dir) return require(file) as T;
+  const api = nodeModule as NodeModuleApi;
+  const dir = api.getCompileCacheDir?.();
+  // Node maps stack traces through the bundle's source map (--enable-source-maps) only for what its
+  // own loader compiled: a run asking for that gets the plain `require`.
+  if (!dir || api.getSourceMapsSupport?.().enabled) return require(file) as T;
   const { dev, ino, size, ctimeMs } = statSync(file);
   const command = commandOf(argv);
   // Node's directory is already one per Node version and V8 flags. The file is named by the bundle's

@@ -69,6 +69,13 @@ describe("the bundle's code cache", () => {
     expect(after).not.toEqual(before);
   });
 
+  it("is not used when stack traces are to go through the source map (Node's own loader does that)", async () => {
+    const mapped = join(dir, "mapped");
+    const result = await run(["validate", valid], { NODE_COMPILE_CACHE: mapped, NODE_OPTIONS: "--enable-source-maps" });
+    expect(result).toMatchObject({ code: 0, stdout: "The configuration is valid.\n", stderr: "" });
+    expect(readdirSync(mapped, { recursive: true, encoding: "utf8" }).filter((f) => f.includes("kiln-"))).toEqual([]);
+  });
+
   it("is not written when Node's compile cache is off", async () => {
     const off = join(dir, "off");
     const result = await run(["validate", valid], { NODE_COMPILE_CACHE: off, NODE_DISABLE_COMPILE_CACHE: "1" });
