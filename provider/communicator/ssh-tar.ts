@@ -11,7 +11,8 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Client, ClientChannel } from "ssh2";
-import { Header, Pax } from "tar";
+import { Header } from "tar/header";
+import { Pax } from "tar/pax";
 import { abortReason } from "../engine/abort";
 import { KilnError } from "../engine/errors";
 import { LineSplitter } from "../util/lines";
