@@ -17,6 +17,7 @@ import { abortReason } from "../engine/abort";
 import { KilnError } from "../engine/errors";
 import { LineSplitter } from "../util/lines";
 import { shellQuote } from "../util/shell";
+import { transferGarbageCollector } from "../util/transfer-garbage";
 import type { TreeEntry } from "./local-tree";
 import { openChannel } from "./ssh-exec";
 
@@ -167,8 +168,13 @@ async function send(
     ended = true;
     return end;
   });
+  // Each chunk is copied into SSH packets: dead buffers are collected as they pile up (a large file).
+  const collect = transferGarbageCollector();
+  let sent = 0;
   const write = async (chunk: Buffer): Promise<void> => {
     if (ended) return;
+    sent += chunk.length;
+    collect(sent);
     if (!channel.write(chunk)) {
       await Promise.race([new Promise((resolve) => channel.once("drain", resolve)), gone]);
     }
