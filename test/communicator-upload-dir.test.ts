@@ -222,6 +222,7 @@ describe("the tar stream's archive", () => {
     ["a small file that grew", 1000, 1001],
     ["a small file that shrank", 1000, 999],
     ["a large file that shrank", 300_000, 200_000],
+    ["a large file that grew", 300_000, 400_000],
   ])("fails naming %s after the walk", async (_, walked, now) => {
     const client = await rawClient();
     try {

@@ -322,7 +322,7 @@ function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
 
-/** A large file in slices: never held whole in memory. */
+/** A large file in slices: never held whole in memory. Its size must still be what the walk saw. */
 async function* readSlices(entry: TreeEntry): AsyncGenerator<Buffer> {
   const handle = await open(entry.local, "r");
   try {
@@ -335,6 +335,8 @@ async function* readSlices(entry: TreeEntry): AsyncGenerator<Buffer> {
       offset += bytesRead;
       yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
     }
+    // A byte past the size the header gave: the file grew since the walk.
+    if ((await handle.read(Buffer.alloc(1), 0, 1, entry.size)).bytesRead > 0) throw changed(entry);
   } finally {
     await handle.close();
   }
