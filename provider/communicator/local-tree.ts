@@ -40,10 +40,14 @@ export async function startLocalWalk(localDir: string): Promise<{ mode: number; 
   return { mode: root.mode & 0o7777, entries: walkEntries(localDir, root) };
 }
 
+/** Entries stat'ed between two turns of the event loop. */
+const STATS_PER_TURN = 1024;
+
 /**
- * Each directory is listed and its entries stat'ed synchronously: for the small files a directory upload
- * is mostly made of, a blocking stat costs a fraction of a round trip through the thread pool. The event
- * loop runs between directories, so a huge tree does not hold up the connection's I/O meanwhile.
+ * Directories are listed and entries stat'ed synchronously: for the small files a directory upload is
+ * mostly made of, a blocking stat costs a fraction of a round trip through the thread pool. The event
+ * loop runs before each directory and every STATS_PER_TURN entries, so a huge tree does not hold up the
+ * connection's I/O meanwhile.
  */
 async function walkEntries(localDir: string, root: fs.Stats): Promise<TreeEntry[]> {
   const entries: TreeEntry[] = [];
@@ -51,10 +55,10 @@ async function walkEntries(localDir: string, root: fs.Stats): Promise<TreeEntry[
   const walk = async (local: string, relative: string, ancestors: ReadonlySet<string>): Promise<void> => {
     await setImmediate();
     const names = fs.readdirSync(local).sort();
-    const stats = names.map((name) => statIfReachable(local + name));
     for (const [i, name] of names.entries()) {
-      const info = stats[i];
+      if (i % STATS_PER_TURN === STATS_PER_TURN - 1) await setImmediate();
       const from = local + name;
+      const info = statIfReachable(from);
       const to = relative ? `${relative}/${name}` : name;
       if (info?.isDirectory()) {
         const id = directoryId(info);
