@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { Client } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { communicatorSchema } from "../provider/communicator/config";
-import type { TreeEntry } from "../provider/communicator/local-tree";
+import { type TreeEntry, walkLocalTree } from "../provider/communicator/local-tree";
 import { connectSsh, type SshCommunicator, SshError } from "../provider/communicator/ssh";
 import { tarUpload } from "../provider/communicator/ssh-tar";
 import { CancelledError } from "../provider/engine/errors";
@@ -181,18 +181,72 @@ describe.each([
   });
 });
 
+/** A plain ssh2 connection to the sshd with GNU tar, for tarUpload on its own. */
+async function rawClient(): Promise<Client> {
+  const client = new Client();
+  await new Promise<void>((resolve, reject) => {
+    client.once("ready", resolve).once("error", reject);
+    client.connect({
+      host: withTar.host,
+      port: withTar.port,
+      username: withTar.username,
+      privateKey: withTar.privateKey,
+    });
+  });
+  return client;
+}
+
+describe("the tar stream's archive", () => {
+  it("carries files of every size around its block, batch and slice boundaries byte for byte", async () => {
+    const ssh = await connect(withTar, []);
+    const source = path.join(work, "sizes");
+    fs.mkdirSync(source);
+    const sizes = [1, 511, 512, 513, 31 * 1024, 32 * 1024 - 512, 32 * 1024, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1];
+    sizes.push(256 * 1024, 256 * 1024 + 1, 3 * 256 * 1024 - 7);
+    const contents = new Map(sizes.map((size) => [`f-${size}`, randomBytes(size)]));
+    // Many small files after one another: headers and contents fill batch after batch.
+    for (let i = 0; i < 300; i++) contents.set(`small/${String(i).padStart(3, "0")}`, randomBytes(100 + i * 7));
+    for (const [name, content] of contents) {
+      fs.mkdirSync(path.dirname(path.join(source, name)), { recursive: true });
+      fs.writeFileSync(path.join(source, name), content);
+    }
+    const remote = path.join(work, "sizes-dest");
+    await ssh.uploadDir(source, remote, { signal: never });
+    for (const [name, content] of contents) {
+      expect(fs.readFileSync(path.join(remote, name)).equals(content), name).toBe(true);
+    }
+    expect(fs.readdirSync(path.join(remote, "small"))).toHaveLength(300);
+  });
+
+  it.each([
+    ["a small file that grew", 1000, 1001],
+    ["a small file that shrank", 1000, 999],
+    ["a large file that shrank", 300_000, 200_000],
+    ["a large file that grew", 300_000, 400_000],
+  ])("fails naming %s after the walk", async (_, walked, now) => {
+    const client = await rawClient();
+    try {
+      const source = path.join(work, `changed-${walked}-${now}`);
+      fs.mkdirSync(source);
+      fs.writeFileSync(path.join(source, "before"), "unchanged");
+      fs.writeFileSync(path.join(source, "file"), randomBytes(walked));
+      const { mode, entries } = await walkLocalTree(source);
+      fs.writeFileSync(path.join(source, "file"), randomBytes(now));
+      const remote = path.join(work, `changed-dest-${walked}-${now}`);
+      const error = await tarUpload(client, Promise.resolve(entries), remote, mode, never).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: "FILE_CHANGED",
+        message: `${path.join(source, "file")} changed size while it was uploaded (expected ${walked} bytes)`,
+      });
+    } finally {
+      client.end();
+    }
+  });
+});
+
 describe("the tar stream while the local walk is still going", () => {
   it("creates nothing on the target when the walk fails, though tar's channel was already open", async () => {
-    const client = new Client();
-    await new Promise<void>((resolve, reject) => {
-      client.once("ready", resolve).once("error", reject);
-      client.connect({
-        host: withTar.host,
-        port: withTar.port,
-        username: withTar.username,
-        privateKey: withTar.privateKey,
-      });
-    });
+    const client = await rawClient();
     try {
       const remote = path.join(work, `walk-failed-${randomBytes(4).toString("hex")}`, "dest");
       const walkFailed = new Error("the walk failed");

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { setImmediate } from "node:timers/promises";
 import { pathInvalid } from "../engine/errors";
 
 /** One thing a directory upload creates on the target; directories come before what they hold. */
@@ -14,9 +15,6 @@ export interface TreeEntry {
   /** Bytes, for files. */
   readonly size: number;
 }
-
-/** Entries listed at once while walking: stat calls overlap instead of waiting one after another. */
-const STATS_IN_PARALLEL = 64;
 
 /**
  * What uploading `localDir` copies, in upload order: every directory (empty ones included) and regular
@@ -39,35 +37,57 @@ export async function walkLocalTree(localDir: string): Promise<{ mode: number; e
 export async function startLocalWalk(localDir: string): Promise<{ mode: number; entries: Promise<TreeEntry[]> }> {
   const root = await fs.promises.stat(localDir);
   if (!root.isDirectory()) throw pathInvalid(`${localDir} is not a directory`, localDir);
-  return { mode: root.mode & 0o7777, entries: walkEntries(localDir) };
+  return { mode: root.mode & 0o7777, entries: walkEntries(localDir, root) };
 }
 
-async function walkEntries(localDir: string): Promise<TreeEntry[]> {
+/** Entries stat'ed between two turns of the event loop. */
+const STATS_PER_TURN = 1024;
+
+/**
+ * Directories are listed and entries stat'ed synchronously: for the small files a directory upload is
+ * mostly made of, a blocking stat costs a fraction of a round trip through the thread pool. The event
+ * loop runs before each directory and every STATS_PER_TURN entries, so a huge tree does not hold up the
+ * connection's I/O meanwhile.
+ */
+async function walkEntries(localDir: string, root: fs.Stats): Promise<TreeEntry[]> {
   const entries: TreeEntry[] = [];
-  const walk = async (local: string, relative: string, seen: ReadonlySet<string>): Promise<void> => {
-    const names = (await fs.promises.readdir(local)).sort();
-    const stats: (fs.Stats | undefined)[] = [];
-    for (let i = 0; i < names.length; i += STATS_IN_PARALLEL) {
-      const batch = names.slice(i, i + STATS_IN_PARALLEL);
-      // Dangling symlinks fail to stat: skipped.
-      stats.push(
-        ...(await Promise.all(batch.map((n) => fs.promises.stat(path.join(local, n)).catch(() => undefined)))),
-      );
-    }
+  // `local` ends with a slash: a child's path is one concatenation (path.join normalizes every time).
+  const walk = async (local: string, relative: string, ancestors: ReadonlySet<string>): Promise<void> => {
+    await setImmediate();
+    const names = fs.readdirSync(local).sort();
     for (const [i, name] of names.entries()) {
-      const info = stats[i];
-      const from = path.join(local, name);
+      if (i % STATS_PER_TURN === STATS_PER_TURN - 1) await setImmediate();
+      const from = local + name;
+      const info = statIfReachable(from);
       const to = relative ? `${relative}/${name}` : name;
       if (info?.isDirectory()) {
-        const real = await fs.promises.realpath(from);
-        if (seen.has(real)) continue;
+        const id = directoryId(info);
+        if (ancestors.has(id)) continue;
         entries.push({ kind: "dir", local: from, relative: to, mode: info.mode & 0o7777, size: 0 });
-        await walk(from, to, new Set([...seen, real]));
+        await walk(`${from}/`, to, new Set([...ancestors, id]));
       } else if (info?.isFile()) {
         entries.push({ kind: "file", local: from, relative: to, mode: info.mode & 0o7777, size: info.size });
       }
     }
   };
-  await walk(localDir, "", new Set([await fs.promises.realpath(localDir)]));
+  const top = path.normalize(localDir);
+  await walk(top.endsWith(path.sep) ? top : top + path.sep, "", new Set([directoryId(root)]));
   return entries;
+}
+
+/** What `file` leads to; undefined for a dangling symlink or a symlink loop (skipped). */
+function statIfReachable(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A directory is known by device and inode: a symlink reaching one of the directories being walked (an
+ * ancestor) is a loop, whatever path leads there.
+ */
+function directoryId(info: fs.Stats): string {
+  return `${info.dev}:${info.ino}`;
 }

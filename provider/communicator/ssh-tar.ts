@@ -8,21 +8,23 @@
  * (--preserve-permissions, no umask), files owned by the login user (--no-same-owner), upload time as
  * modification time (--touch), directories that already exist left as they are (--no-overwrite-dir).
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Client, ClientChannel } from "ssh2";
-import { Header, Pax } from "tar";
+import { Header } from "tar/header";
+import { Pax } from "tar/pax";
 import { abortReason } from "../engine/abort";
 import { KilnError } from "../engine/errors";
 import { LineSplitter } from "../util/lines";
 import { shellQuote } from "../util/shell";
+import { transferGarbageCollector } from "../util/transfer-garbage";
 import type { TreeEntry } from "./local-tree";
 import { openChannel } from "./ssh-exec";
 
 const BLOCK = 512;
 /** Small pieces (headers, small files) are gathered up to this size before a write: one SSH packet each. */
 const BATCH = 32 * 1024;
-/** Files up to this size are read whole, at once. */
+/** Files up to this size are read whole, at once, into a batch. */
 const SMALL = 64 * 1024;
 /** Larger files are read in slices of this size. */
 const SLICE = 256 * 1024;
@@ -80,7 +82,7 @@ export async function tarUpload(
     // script exits unread, and the bytes sent are dropped with the channel.
     const sending = entries.then((list) => {
       channel.write(`${GO}\n`);
-      return send(channel, archive(list), remote.exited);
+      return send(channel, list, remote.exited);
     });
     sending.catch(() => {}); // awaited below, unless the target has no tar
     // A failed walk ends the wait: the script, waiting for GO, would never answer.
@@ -152,10 +154,13 @@ class TarProcess {
   }
 }
 
-/** Writes the archive to the channel, honouring its flow control; stops if the remote side ends first. */
+/**
+ * Writes the archive of `entries` to the channel, honouring its flow control; stops if the remote side
+ * ends first.
+ */
 async function send(
   channel: ClientChannel,
-  chunks: AsyncIterable<Buffer>,
+  entries: readonly TreeEntry[],
   exited: Promise<{ code: number | null; stderr: string }>,
 ): Promise<void> {
   let ended = false;
@@ -163,12 +168,36 @@ async function send(
     ended = true;
     return end;
   });
-  for await (const chunk of chunks) {
-    if (ended) break;
+  // Each chunk is copied into SSH packets: dead buffers are collected as they pile up (a large file).
+  const collect = transferGarbageCollector();
+  let sent = 0;
+  const write = async (chunk: Buffer): Promise<void> => {
+    if (ended) return;
+    sent += chunk.length;
+    collect(sent);
     if (!channel.write(chunk)) {
       await Promise.race([new Promise((resolve) => channel.once("drain", resolve)), gone]);
     }
+  };
+  const batches = new Batches();
+  for (const entry of entries) {
+    if (ended) break;
+    batches.header(entry);
+    if (entry.kind === "file" && entry.size > 0) {
+      if (entry.size <= SMALL) batches.file(entry);
+      else {
+        for (const chunk of batches.take()) await write(chunk);
+        for await (const slice of readSlices(entry)) {
+          if (ended) break;
+          await write(slice);
+        }
+        batches.padding(entry.size);
+      }
+    }
+    for (const chunk of batches.full()) await write(chunk);
   }
+  batches.end();
+  for (const chunk of batches.take()) await write(chunk);
   if (ended) {
     const end = await gone;
     throw new KilnError(
@@ -178,72 +207,122 @@ async function send(
   }
 }
 
-/** The tar stream of `entries`: headers and contents, gathered into writes of about BATCH bytes. */
-async function* archive(entries: readonly TreeEntry[]): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flush = () => {
-    const out = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    return out;
-  };
-  for await (const piece of pieces(entries)) {
-    if (piece.length >= BATCH) {
-      if (pendingBytes > 0) yield flush();
-      yield piece;
-      continue;
-    }
-    pending.push(piece);
-    pendingBytes += piece.length;
-    if (pendingBytes >= BATCH) yield flush();
-  }
-  pending.push(Buffer.alloc(2 * BLOCK)); // end of archive
-  pendingBytes += 2 * BLOCK;
-  yield flush();
-}
-
-/** Header and content pieces of every entry, in order. */
-async function* pieces(entries: readonly TreeEntry[]): AsyncGenerator<Buffer> {
-  for (const entry of entries) {
-    yield* header(entry);
-    if (entry.kind === "dir" || entry.size === 0) continue;
-    if (entry.size <= SMALL) yield readWhole(entry);
-    else yield* readSlices(entry);
-    const padding = (BLOCK - (entry.size % BLOCK)) % BLOCK;
-    if (padding) yield Buffer.alloc(padding);
-  }
-}
-
-function* header(entry: TreeEntry): Generator<Buffer> {
-  const name = entry.kind === "dir" ? `${entry.relative}/` : entry.relative;
-  const fields = {
-    path: name,
-    mode: entry.mode,
-    size: entry.kind === "dir" ? 0 : entry.size,
-    mtime: new Date(),
-    type: entry.kind === "dir" ? ("Directory" as const) : ("File" as const),
-    uid: 0,
-    gid: 0,
-  };
-  const block = new Header(fields);
-  // A name over 100 bytes (or one ustar cannot split) goes in a PAX header before the entry.
-  if (block.encode()) yield new Pax({ path: name, size: fields.size }).encode();
-  yield block.block as Buffer;
-}
-
 /**
- * A small file, whole; its size must still be what the walk saw (the header already says it). Read
- * synchronously: for a few KiB one blocking read costs less than the thread pool's three round trips
- * (open, read, close), and thousands of small files are the case this path exists for.
+ * The archive's headers and small files, gathered into writes of about BATCH bytes: a header is encoded
+ * and a small file read straight into the batch at its place, with no buffer of its own to copy. Each
+ * batch is a fresh buffer, since the channel may keep one queued until the target takes it.
  */
-function readWhole(entry: TreeEntry): Buffer {
-  const buffer = readFileSync(entry.local);
-  if (buffer.length !== entry.size) throw changed(entry);
-  return buffer;
+class Batches {
+  #buffer = Buffer.allocUnsafe(BATCH);
+  #used = 0;
+  #full: Buffer[] = [];
+  /** Headers for directories and for files, reused: only name, mode and size change. */
+  readonly #headers = headerTemplates();
+
+  /** The entry's header, after a PAX header when its name does not fit the ustar fields. */
+  header(entry: TreeEntry): void {
+    const name = entry.kind === "dir" ? `${entry.relative}/` : entry.relative;
+    const header = this.#headers[entry.kind];
+    header.path = name;
+    header.mode = entry.mode;
+    header.size = entry.size;
+    const at = this.#room(BLOCK);
+    // encode writes only the fields it has, and reads one byte back: the block must start zeroed.
+    this.#buffer.fill(0, at, at + BLOCK);
+    if (!header.encode(this.#buffer, at)) return;
+    const block = Buffer.from(this.#buffer.subarray(at, at + BLOCK));
+    this.#used = at;
+    this.#put(new Pax({ path: name, size: entry.size }).encode());
+    this.#put(block);
+  }
+
+  /**
+   * A small file's content and padding. It must have the size the walk saw (the header says so): one
+   * byte more is asked for, so a file that grew is caught by the same read.
+   */
+  file(entry: TreeEntry): void {
+    const at = this.#room(padded(entry.size) + 1);
+    const fd = openSync(entry.local, "r");
+    try {
+      let read = 0;
+      while (read < entry.size) {
+        const got = readSync(fd, this.#buffer, at + read, entry.size + 1 - read, read);
+        if (got === 0) break;
+        read += got;
+      }
+      if (read !== entry.size) throw changed(entry);
+    } finally {
+      closeSync(fd);
+    }
+    this.#buffer.fill(0, at + entry.size, at + padded(entry.size));
+    this.#used = at + padded(entry.size);
+  }
+
+  /** Zeros up to the next block after a file of `size` bytes sent on its own. */
+  padding(size: number): void {
+    this.#zeros(padded(size) - size);
+  }
+
+  /** Two zero blocks: the end of the archive. */
+  end(): void {
+    this.#zeros(2 * BLOCK);
+  }
+
+  /** Batches filled so far. */
+  full(): Buffer[] {
+    const full = this.#full;
+    this.#full = [];
+    return full;
+  }
+
+  /** Everything gathered so far, the current batch included. */
+  take(): Buffer[] {
+    this.#seal();
+    return this.full();
+  }
+
+  /** Where `bytes` more go, in this batch or, when they do not fit, a new one; they count as used. */
+  #room(bytes: number): number {
+    if (this.#used + bytes > this.#buffer.length) {
+      this.#seal();
+      if (bytes > BATCH) this.#buffer = Buffer.allocUnsafe(bytes);
+    }
+    const at = this.#used;
+    this.#used += bytes;
+    return at;
+  }
+
+  #zeros(bytes: number): void {
+    const at = this.#room(bytes);
+    this.#buffer.fill(0, at, at + bytes);
+  }
+
+  #put(bytes: Buffer): void {
+    bytes.copy(this.#buffer, this.#room(bytes.length));
+  }
+
+  #seal(): void {
+    if (this.#used === 0) return;
+    this.#full.push(this.#buffer.subarray(0, this.#used));
+    this.#buffer = Buffer.allocUnsafe(BATCH);
+    this.#used = 0;
+  }
 }
 
-/** A large file in slices: never held whole in memory. */
+function headerTemplates(): Record<TreeEntry["kind"], Header> {
+  const mtime = new Date();
+  return {
+    dir: new Header({ type: "Directory", mtime, uid: 0, gid: 0 }),
+    file: new Header({ type: "File", mtime, uid: 0, gid: 0 }),
+  };
+}
+
+/** `size` rounded up to whole blocks. */
+function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+/** A large file in slices: never held whole in memory. Its size must still be what the walk saw. */
 async function* readSlices(entry: TreeEntry): AsyncGenerator<Buffer> {
   const handle = await open(entry.local, "r");
   try {
@@ -256,6 +335,8 @@ async function* readSlices(entry: TreeEntry): AsyncGenerator<Buffer> {
       offset += bytesRead;
       yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
     }
+    // A byte past the size the header gave: the file grew since the walk.
+    if ((await handle.read(Buffer.alloc(1), 0, 1, entry.size)).bytesRead > 0) throw changed(entry);
   } finally {
     await handle.close();
   }
