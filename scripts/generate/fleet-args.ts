@@ -36,7 +36,7 @@ function typeText(
       return wrapSelf(`Record<string, ${wrapEntry(typeText(type.value, undefined, engine, named))}>`);
     case "object": {
       const name = type.typeName ?? "object";
-      named.set(name, objectBody(type.fields, engine, named, "  "));
+      named.set(name, objectBody(type.fields, engine, named));
       return name;
     }
     case "string":
@@ -65,14 +65,19 @@ function docFor(field: Field, engine: Engine): string | undefined {
   return docs?.[engine] ?? field.doc;
 }
 
+/** One interface member: the field's doc, then `readonly name?: type;`, its type as its `pulumi` kind says. */
+function member(field: Field, isRequired: boolean, engine: Engine, named: Map<string, string>): string {
+  const kind = engine === "pulumi" ? pulumiKind(field) : undefined;
+  return `${comment(docFor(field, engine), "  ")}  readonly ${field.name}${isRequired ? "" : "?"}: ${typeText(field.type, kind, engine, named)};\n`;
+}
+
 /** A nested object's members: its fields' own `pulumi` kinds, their required-ness from the schema. */
-function objectBody(fields: readonly Field[], engine: Engine, named: Map<string, string>, indent: string): string {
-  return fields
-    .map((f) => {
-      const kind = engine === "pulumi" ? pulumiKind(f) : undefined;
-      return `${comment(docFor(f, engine), indent)}${indent}readonly ${f.name}${f.required ? "" : "?"}: ${typeText(f.type, kind, engine, named)};\n`;
-    })
-    .join("");
+function objectBody(fields: readonly Field[], engine: Engine, named: Map<string, string>): string {
+  return fields.map((f) => member(f, f.required, engine, named)).join("");
+}
+
+function interfaceText(name: string, doc: string | undefined, body: string): string {
+  return `${comment(doc, "")}export interface ${name} {\n${body}}\n`;
 }
 
 function settingsInterface(
@@ -84,12 +89,9 @@ function settingsInterface(
 ): string {
   const members = fields
     .filter((f) => takes(f, engine))
-    .map((f) => {
-      const kind = engine === "pulumi" ? pulumiKind(f) : undefined;
-      return `${comment(docFor(f, engine), "  ")}  readonly ${f.name}${required(f, engine) ? "" : "?"}: ${typeText(f.type, kind, engine, named)};\n`;
-    })
+    .map((f) => member(f, required(f, engine), engine, named))
     .join("");
-  return `${comment(doc, "")}export interface ${name} {\n${members}}\n`;
+  return interfaceText(name, doc, members);
 }
 
 export function renderFleetArgs(fields: readonly Field[]): string {
@@ -103,8 +105,7 @@ export function renderFleetArgs(fields: readonly Field[]): string {
   );
   const nested = [...named.entries()].map(([name, body]) => {
     const type = fields.map((f) => f.type).find((t) => t.kind === "object" && t.typeName === name);
-    const doc = type?.kind === "object" ? type.typeDoc : undefined;
-    return `${comment(doc, "")}export interface ${name} {\n${body}}\n`;
+    return interfaceText(name, type?.kind === "object" ? type.typeDoc : undefined, body);
   });
   return [
     HEADER,
