@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
@@ -16,7 +16,8 @@ import {
   type SshSessionMode,
   SshTimeoutError,
 } from "../provider/communicator/ssh";
-import { CommandSession, RecordScanner } from "../provider/communicator/ssh-session";
+import { groupKillScript } from "../provider/communicator/ssh-exec";
+import { agentCommand, CommandSession, RecordScanner } from "../provider/communicator/ssh-session";
 import { CancelledError, ConfigError, TimeoutError } from "../provider/engine/errors";
 import { processesMatching, type SshdHandle, startSshd } from "./fixtures/sshd";
 import { tcpNoDelay } from "./fixtures/tcp-options";
@@ -376,6 +377,15 @@ describe.each(execModes)("exec through $mode", ({ connect, killed }) => {
     expect(result.stdout).toEqual(["a\\nb|it's|\\c|$HOME|x", "y|ünï €"]);
   });
 
+  it("passes a command through byte for byte: spaces, empty lines, %, backslashes, a trailing newline", async () => {
+    const data = ` lead  \\ \\\\n %s %% "dq" 'sq' \t\r\n\n\n  \n0123abcd 7\nünï €\\\n`;
+    // The command itself starts with spaces, has empty lines and ends with a newline; `data` rides in it.
+    const command = `  \n\nprintf '%s' '${data.replace(/'/g, `'"'"'`)}' | od -An -v -tx1 | tr -d ' \\n'\n\n`;
+    const result = await run(ssh, command);
+    expect(result).toMatchObject({ exitCode: 0, stderr: [] });
+    expect(result.stdout).toEqual([Buffer.from(data).toString("hex")]);
+  });
+
   it("stops the remote process when cancelled", async () => {
     const { command, marker, running } = uniqueSleep();
     const controller = new AbortController();
@@ -600,6 +610,88 @@ describe("the command agent", () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe("the command agent's processes", () => {
+  /**
+   * A server whose forced command puts a logging `setsid` first on the PATH (each line: its PID and its
+   * arguments) and, while `noProc` exists, hides /proc/self/stat from the agent: a target without /proc.
+   */
+  let server: SshdHandle;
+  let setsidLog: string;
+  let noProc: string;
+  beforeAll(async () => {
+    const bin = fs.mkdtempSync(path.join(work, "bin-"));
+    setsidLog = path.join(bin, "setsid.log");
+    noProc = path.join(bin, "no-proc");
+    const realSetsid = execFileSync("/bin/sh", ["-c", "command -v setsid"], { encoding: "utf8" }).trim();
+    fs.writeFileSync(
+      path.join(bin, "setsid"),
+      `#!/bin/sh\nprintf '%s\\n' "$$ $*" >>${setsidLog}\nexec ${realSetsid} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const gate = path.join(bin, "gate.sh");
+    fs.writeFileSync(
+      gate,
+      [
+        "#!/bin/sh",
+        `PATH=${bin}:$PATH; export PATH; c=$SSH_ORIGINAL_COMMAND`,
+        `case $c in *kiln-agent*) [ -e ${noProc} ] && c=$(printf '%s' "$c" | sed 's#/proc/self/stat#/nonexistent/stat#g');; esac`,
+        'exec /bin/sh -c "$c"',
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    server = await startSshd({ config: [`ForceCommand ${gate}`] });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  /** Runs a few commands on a new connection; returns what setsid was asked to run, with the PIDs seen. */
+  async function exercise() {
+    fs.rmSync(setsidLog, { force: true });
+    const ssh = await connectRoot(server);
+    expect(await run(ssh, "exit 5")).toMatchObject({ exitCode: 5 });
+    expect(await run(ssh, "kill -KILL $$")).toMatchObject({ exitCode: 137 });
+    // The command's shell leads its own session and process group.
+    const probe = await run(ssh, "read -r pid comm state ppid pgrp sid rest </proc/$$/stat; echo $$ $pgrp $sid $0");
+    const [pid, pgrp, sid, zero] = probe.stdout[0]?.split(" ") ?? [];
+    expect(pgrp).toBe(pid);
+    expect(sid).toBe(pid);
+    const shell = path.basename(os.userInfo().shell ?? "sh");
+    expect(zero).toBe(shell);
+
+    const { command, marker, running } = uniqueSleep();
+    const controller = new AbortController();
+    const pending = ssh.exec(`${command} & ${command}; wait`, { signal: controller.signal });
+    await until("the remote sleeps to start", () => processesMatching(running).length === 2);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    expect(processesMatching(marker)).toEqual([]);
+    await ssh.close();
+    const calls = fs.readFileSync(setsidLog, "utf8").trim().split("\n");
+    expect(calls).toHaveLength(4);
+    return { calls, pid: Number(pid), shell };
+  }
+
+  it("starts the user's shell itself under setsid, at the PID it announced, where /proc/self is readable", async () => {
+    fs.rmSync(noProc, { force: true });
+    const { calls, pid, shell } = await exercise();
+    const norc = shell === "bash" ? "--norc " : "";
+    expect(calls[2]).toBe(
+      `${pid} ${os.userInfo().shell} ${norc}-c read -r pid comm state ppid pgrp sid rest </proc/$$/stat; echo $$ $pgrp $sid $0 ${shell}`,
+    );
+    expect(calls.every((line) => !line.includes("KILN"))).toBe(true); // no helper shell in between
+  });
+
+  it("announces the PID from a helper shell where /proc/self cannot be read", async () => {
+    fs.writeFileSync(noProc, "");
+    const { calls, pid } = await exercise();
+    expect(calls[2]?.startsWith(`${pid} /bin/sh -c printf "\\036KILN%s:p:%s\\n" "$1" "$$"; shift; exec "$@"`)).toBe(
+      true,
+    );
   });
 });
 
@@ -1024,7 +1116,7 @@ describe("CommandSession protocol", () => {
     expect(running).toBeDefined();
     expect(session.run("another", { signal: never })).toBeUndefined(); // one at a time
     const nonce = channel.requests[0]?.split(" ")[0];
-    expect(channel.requests).toEqual([`${nonce} some command\n`]);
+    expect(channel.requests).toEqual([`${nonce} 1\nsome command\n`]);
     let settled = false;
     void running!.result.then(() => {
       settled = true;
@@ -1042,6 +1134,15 @@ describe("CommandSession protocol", () => {
     expect(session.run("next", { signal: never })).toBeDefined(); // free again
   });
 
+  it("frames a request as a header with the line count, then the command's lines as they are", async () => {
+    const { channel, session } = await startFake();
+    const command = "  first \\n\n\n%s last\n";
+    session.run(command, { signal: never });
+    const nonce = channel.requests[0]?.split(" ")[0];
+    expect(nonce).toMatch(/^[0-9a-f]{16}$/);
+    expect(channel.requests).toEqual([`${nonce} 4\n${command}\n`]);
+  });
+
   it("reports a command whose agent went away as disconnected, and runs nothing more", async () => {
     const { channel, session } = await startFake();
     const running = session.run("reboot", { signal: never });
@@ -1050,6 +1151,39 @@ describe("CommandSession protocol", () => {
     expect(await running!.result).toEqual({ exitCode: null, disconnected: true });
     expect(session.usable).toBe(false);
     expect(session.run("after", { signal: never })).toBeUndefined();
+  });
+});
+
+describe("the agent and the kill script on this machine's /bin/sh", () => {
+  it("runs nothing of a request cut short (the connection went mid-write)", async () => {
+    const flag = path.join(work, `cut-${randomBytes(4).toString("hex")}`);
+    const agent = spawn("/bin/sh", ["-c", agentCommand("t0k")], { stdio: ["pipe", "pipe", "ignore"] });
+    let out = "";
+    agent.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("latin1");
+    });
+    agent.stdin.end(`n1 1\necho one\nn2 3\ntouch ${flag}\n`); // the second request's last 2 lines never came
+    const status = await new Promise((resolve) => agent.once("close", resolve));
+    expect(status).toBe(0);
+    // The first request ran; the agent then ended without running the second.
+    expect(out.replaceAll("\x1e", "<RS>")).toMatch(/^<RS>KILNt0k:ready:\n<RS>KILNn1:p:\d+\none\n<RS>KILNn1:x:0\n$/);
+    expect(fs.existsSync(flag)).toBe(false);
+  });
+
+  it("waits for an announced PID to lead its group before signalling the group", async () => {
+    // As in the agent: the PID is known before setsid makes it a group (here half a second before).
+    const { command, marker, running } = uniqueSleep();
+    const child = spawn("/bin/sh", ["-c", `sleep 0.5; exec setsid /bin/sh -c '${command} & wait'`], {
+      stdio: "ignore",
+    });
+    const exited = new Promise((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+    const report = execFileSync("/bin/sh", ["-c", groupKillScript(child.pid as number)], { encoding: "utf8" });
+    expect(report.trim()).toBe("KILN_GROUP_GONE");
+    expect(
+      await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running"), 5000))]),
+    ).toBe("SIGTERM");
+    expect(processesMatching(running)).toEqual([]);
+    expect(processesMatching(marker)).toEqual([]);
   });
 });
 

@@ -150,27 +150,39 @@ function abortError(signal: AbortSignal, doubt: string | undefined): Error {
 }
 
 /**
- * Signals a process group from a new channel on the same connection, TERM then (after the grace period,
- * if any member is left) KILL, then waits for the group to be gone, in one remote script: one more
- * login-shell start, not two. CONT wakes stopped members so they can act on the TERM. A member is live
- * while `kill -0` reaches the group and, where /proc tells, it is not a zombie (an orphan is reaped by
- * init, which on a container may never happen). Undefined when that channel could not be used.
+ * The script that stops process group `pid` (run by /bin/sh): TERM, then (after the grace period, if any
+ * member is left) KILL, then it waits for the group to be gone and prints whether a live member is left.
+ * CONT wakes stopped members so they can act on the TERM. A member is live while `kill -0` reaches the
+ * group and, where /proc tells, it is not a zombie (an orphan is reaped by init, which on a container may
+ * never happen). First, where /proc tells, it waits for `pid` to lead its group: the agent announces a
+ * command's PID a moment before setsid makes it one (ssh-session.ts), and a group that does not exist yet
+ * cannot be signalled.
  */
-async function killGroup(client: Client, pid: number): Promise<"gone" | "left" | "no answer" | undefined> {
-  const script = [
+export function groupKillScript(pid: number): string {
+  return [
     `exec 2>/dev/null; g=-${pid}; p=${pid};`,
+    "nap() { sleep 0.1 || { sleep 1; i=$((i+9)); }; i=$((i+1)); };",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion (the state after the name)
+    "leads() { read -r l </proc/$p/stat || return 0; set -- ${l##*) }; [ $3 = $p ] || [ $1 = Z ]; };",
     "live() { kill -0 $g || return 1; [ -r /proc/self/stat ] || return 0;",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion (the state after the name)
     "for f in /proc/[0-9]*/stat; do read -r l <$f || continue; set -- ${l##*) };",
     '[ "$3" = $p ] && [ "$1" != Z ] && return 0; done; return 1; };',
-    "wait_gone() { i=0; while live && [ $i -lt $1 ]; do",
-    "sleep 0.1 || { sleep 1; i=$((i+9)); }; i=$((i+1)); done; };",
+    "wait_gone() { i=0; while live && [ $i -lt $1 ]; do nap; done; };",
+    `i=0; until leads || [ $i -ge ${CONFIRM_MS / 100} ]; do nap; done;`,
     `kill -TERM $g; kill -CONT $g; wait_gone ${TERM_GRACE_MS / 100};`,
     `kill -KILL $g; wait_gone ${CONFIRM_MS / 100};`,
     `if live; then echo ${GROUP_LEFT}; else echo ${GROUP_GONE}; fi`,
   ].join(" ");
+}
+
+/**
+ * Stops a process group (groupKillScript) from a new channel on the same connection, in one remote
+ * script: one more login-shell start, not two. Undefined when that channel could not be used.
+ */
+async function killGroup(client: Client, pid: number): Promise<"gone" | "left" | "no answer" | undefined> {
   // Run by /bin/sh whatever the login shell is (no single quotes inside).
-  const command = `exec /bin/sh -c '${script}'`;
+  const command = `exec /bin/sh -c '${groupKillScript(pid)}'`;
   try {
     // Opening it can take a while on a busy target; if it opens later, the script still stops the group.
     const channel = await withTimeout(openChannel(client, command, false), CONFIRM_MS);

@@ -9,13 +9,20 @@
  * shell exported once, when the agent started; a later change to ~/.bashrc, or functions and aliases it
  * defines, are not seen. The session mode `per-command` (SshSessionMode in ssh.ts) restores one session per command.
  *
- * Protocol. Requests are one line on the agent's stdin: `<nonce> <command>`, the command with `\` and
- * newline escaped for `printf %b`. Replies are records in the output streams, `\x1eKILN<nonce>:<kind>:<value>\n`,
+ * Protocol. A request is a header line `<nonce> <line count>` on the agent's stdin followed by the command's
+ * lines, raw: the agent reads them with `read` and joins them with newlines, no fork and no escaping, so any
+ * command arrives byte for byte. Replies are records in the output streams, `\x1eKILN<nonce>:<kind>:<value>\n`,
  * written with single (atomic) pipe writes, so they can sit anywhere in the command's bytes and are cut out
  * exactly: `p` (the command's PID, which is its process group) on stdout before the command starts; `x`
  * (exit status) on stderr and then on stdout once it ended. The command is finished when both streams
  * carried their `x`: that is how all of its stderr is delivered before exec() resolves. A status above
  * 128 is reported as the number the shell gives (128 + signal), as Packer reports a killed command.
+ *
+ * Processes per command: where /proc/self is the agent's own (Linux), a subshell reads its PID there,
+ * announces it and execs `setsid <shell>`: setsid(1) does not fork for a process that leads no group, so
+ * the announced PID becomes the command's session and process group. The `p` record thus comes a moment
+ * before setsid() runs; the kill script (killGroup in ssh-exec.ts) waits for the PID to lead its group.
+ * Elsewhere HELPER, a /bin/sh of its own under setsid, announces `$$` and execs the shell (one exec more).
  */
 import { randomBytes } from "node:crypto";
 import type { Client, ClientChannel } from "ssh2";
@@ -31,26 +38,35 @@ const START_TIMEOUT_MS = 20_000;
 const MAX_RECORD = 64;
 
 /**
- * Runs once per command, as `/bin/sh -c HELPER sh <nonce> <shell> [--norc] -c <command> <shell name>`
- * under setsid: announces its PID (= the new process group) and becomes the user's shell, with `$0` the
- * shell's name as sshd gives it. Bash gets --norc because, started from an sshd session (SSH_CLIENT set,
- * SHLVL 0 after the agent's exec), it would re-read ~/.bashrc: the cost the agent exists to avoid.
+ * The fallback for targets without /proc (see "Processes per command" above): runs once per command, as
+ * `/bin/sh -c HELPER sh <nonce> <shell> [--norc] -c <command> <shell name>` under setsid, announces its PID
+ * (= the new process group) and becomes the user's shell.
  */
 const HELPER = 'printf "\\036KILN%s:p:%s\\n" "$1" "$$"; shift; exec "$@" 2>&3 3>&-';
 
 /**
  * The agent loop; `$1` is HELPER, `$2` the start token. One line, no single quotes, no `!`: whatever the
- * login shell (csh and fish included) passes it to /bin/sh intact.
+ * login shell (csh and fish included) passes it to /bin/sh intact. The user's shell runs as
+ * `<shell> [--norc] -c <command> <shell name>`: `$0` is the shell's name as sshd gives it. Bash gets --norc
+ * because, started from an sshd session (SSH_CLIENT set, SHLVL 0 after the agent's exec), it would re-read
+ * ~/.bashrc: the cost the agent exists to avoid.
  */
 const AGENT = [
   'h=$1; t=$2; s=${SHELL:-/bin/sh}; [ -x "$s" ] || s=/bin/sh; o=; case $s in */bash) o=--norc;; esac;',
   'command -v setsid >/dev/null 2>&1 || { printf "\\036KILN%s:nosetsid:\\n" "$t"; exit 0; };',
-  // The channel's stderr moves to fd 3 (HELPER hands it to the command): the agent's own complaints
+  // The channel's stderr moves to fd 3 (handed to the command only): the agent's own complaints
   // ("Killed" when a command dies by a signal) are not the command's output.
-  'exec 3>&2 2>/dev/null; printf "\\036KILN%s:ready:\\n" "$t";',
+  "exec 3>&2 2>/dev/null;",
+  // f: a subshell can learn its PID without a fork (/proc/self is the agent's own here). l: a newline.
+  'f=; read -r m _ </proc/self/stat && [ "$m" = $$ ] && f=1; l=$(printf "\\nx"); l=${l%x};',
+  'printf "\\036KILN%s:ready:\\n" "$t";',
   "while IFS= read -r q; do",
-  'n=${q%% *}; c=$(printf "%bx" "${q#* }");',
-  'setsid /bin/sh -c "$h" sh "$n" "$s" $o -c "${c%x}" "${s##*/}" </dev/null; r=$?;',
+  // A request cut short (the connection went mid-write) runs nothing: the agent ends.
+  "n=${q%% *}; k=${q#* }; c=; j=; while [ $k -gt 0 ] && IFS= read -r q; do c=$c$j$q; j=$l; k=$((k-1)); done;",
+  '[ "$k" = 0 ] || exit 0;',
+  'if [ -n "$f" ]; then',
+  '( read -r p _ </proc/self/stat; printf "\\036KILN%s:p:%s\\n" "$n" "$p"; exec setsid "$s" $o -c "$c" "${s##*/}" 2>&3 3>&- ) </dev/null;',
+  'else setsid /bin/sh -c "$h" sh "$n" "$s" $o -c "$c" "${s##*/}" </dev/null; fi; r=$?;',
   'printf "\\036KILN%s:x:%s\\n" "$n" "$r" >&3; printf "\\036KILN%s:x:%s\\n" "$n" "$r";',
   "done",
 ].join(" ");
@@ -58,6 +74,11 @@ const AGENT = [
 /** What the login shell runs: exec keeps the exported environment and drops the shell itself. */
 export function agentCommand(token: string): string {
   return `exec /bin/sh -c '${AGENT}' kiln-agent '${HELPER}' ${token}`;
+}
+
+/** A request to the agent: the header line, then the command's lines as they are. */
+function agentRequest(nonce: string, command: string): string {
+  return `${nonce} ${command.split("\n").length}\n${command}\n`;
 }
 
 /** Why commands on this connection cannot use the agent (they get their own channels instead). */
@@ -181,7 +202,7 @@ export class CommandSession {
     this.#current = job;
     this.#stdout.nonce = nonce;
     this.#stderr.nonce = nonce;
-    this.channel.write(`${nonce} ${command.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n`);
+    this.channel.write(agentRequest(nonce, command));
     return job;
   }
 
