@@ -6,7 +6,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Client } from "ssh2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { type CommunicatorConfig, communicatorSchema } from "../provider/communicator/config";
 import {
   connectSsh,
@@ -1177,6 +1177,11 @@ describe("the agent and the kill script on this machine's /bin/sh", () => {
       stdio: "ignore",
     });
     const exited = new Promise((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+    onTestFinished(() => {
+      try {
+        process.kill(-(child.pid as number), "SIGKILL"); // what a failed run left behind
+      } catch {}
+    });
     const report = execFileSync("/bin/sh", ["-c", groupKillScript(child.pid as number)], { encoding: "utf8" });
     expect(report.trim()).toBe("KILN_GROUP_GONE");
     expect(

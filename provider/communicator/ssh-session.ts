@@ -53,7 +53,8 @@ const HELPER = 'printf "\\036KILN%s:p:%s\\n" "$1" "$$"; shift; exec "$@" 2>&3 3>
  */
 const AGENT = [
   'h=$1; t=$2; s=${SHELL:-/bin/sh}; [ -x "$s" ] || s=/bin/sh; o=; case $s in */bash) o=--norc;; esac;',
-  'command -v setsid >/dev/null 2>&1 || { printf "\\036KILN%s:nosetsid:\\n" "$t"; exit 0; };',
+  // z: setsid's path, looked up once (exec would search the PATH for it every time).
+  'z=$(command -v setsid 2>/dev/null) || { printf "\\036KILN%s:nosetsid:\\n" "$t"; exit 0; };',
   // The channel's stderr moves to fd 3 (handed to the command only): the agent's own complaints
   // ("Killed" when a command dies by a signal) are not the command's output.
   "exec 3>&2 2>/dev/null;",
@@ -65,8 +66,8 @@ const AGENT = [
   "n=${q%% *}; k=${q#* }; c=; j=; while [ $k -gt 0 ] && IFS= read -r q; do c=$c$j$q; j=$l; k=$((k-1)); done;",
   '[ "$k" = 0 ] || exit 0;',
   'if [ -n "$f" ]; then',
-  '( read -r p _ </proc/self/stat; printf "\\036KILN%s:p:%s\\n" "$n" "$p"; exec setsid "$s" $o -c "$c" "${s##*/}" 2>&3 3>&- ) </dev/null;',
-  'else setsid /bin/sh -c "$h" sh "$n" "$s" $o -c "$c" "${s##*/}" </dev/null; fi; r=$?;',
+  '( read -r p _ </proc/self/stat; printf "\\036KILN%s:p:%s\\n" "$n" "$p"; exec "$z" "$s" $o -c "$c" "${s##*/}" 2>&3 3>&- ) </dev/null;',
+  'else "$z" /bin/sh -c "$h" sh "$n" "$s" $o -c "$c" "${s##*/}" </dev/null; fi; r=$?;',
   'printf "\\036KILN%s:x:%s\\n" "$n" "$r" >&3; printf "\\036KILN%s:x:%s\\n" "$n" "$r";',
   "done",
 ].join(" ");
