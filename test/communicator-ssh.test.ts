@@ -1155,6 +1155,14 @@ describe("CommandSession protocol", () => {
 });
 
 describe("the agent and the kill script on this machine's /bin/sh", () => {
+  it("hands any login shell (csh and fish too) one line to pass on as it is", () => {
+    // Inside the single quotes: no newline (csh), no `!` (csh history), no `\\` or `\'` (fish unescapes those).
+    const quoted = (command: string) => command.split("'").filter((_, i) => i % 2 === 1);
+    const agent = quoted(agentCommand("t0k"));
+    expect(agent).toHaveLength(2); // the loop and HELPER
+    for (const text of agent) expect(text).not.toMatch(/[\n!]|\\\\/);
+  });
+
   it("runs nothing of a request cut short (the connection went mid-write)", async () => {
     const flag = path.join(work, `cut-${randomBytes(4).toString("hex")}`);
     const agent = spawn("/bin/sh", ["-c", agentCommand("t0k")], { stdio: ["pipe", "pipe", "ignore"] });
