@@ -379,11 +379,15 @@ describe.each(execModes)("exec through $mode", ({ connect, killed }) => {
 
   it("passes a command through byte for byte: spaces, empty lines, %, backslashes, a trailing newline", async () => {
     const data = ` lead  \\ \\\\n %s %% "dq" 'sq' \t\r\n\n\n  \n0123abcd 7\nünï €\\\n`;
-    // The command itself starts with spaces, has empty lines and ends with a newline; `data` rides in it.
-    const command = `  \n\nprintf '%s' '${data.replace(/'/g, `'"'"'`)}' | od -An -v -tx1 | tr -d ' \\n'\n\n`;
-    const result = await run(ssh, command);
-    expect(result).toMatchObject({ exitCode: 0, stderr: [] });
-    expect(result.stdout).toEqual([Buffer.from(data).toString("hex")]);
+    const quoted = (text: string) => `'${text.replace(/'/g, `'"'"'`)}'`;
+    // The command itself starts with spaces, has empty lines and ends with a newline; `data` rides in it,
+    // once and then 400 times (2800 lines: the agent gathers long commands in parts).
+    for (const text of [data, data.repeat(400)]) {
+      const command = `  \n\nprintf '%s' ${quoted(text)} | od -An -v -tx1 | tr -d ' \\n'\n\n`;
+      const result = await run(ssh, command);
+      expect(result).toMatchObject({ exitCode: 0, stderr: [] });
+      expect(result.stdout).toEqual([Buffer.from(text).toString("hex")]);
+    }
   });
 
   it("stops the remote process when cancelled", async () => {

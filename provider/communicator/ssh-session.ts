@@ -2,7 +2,7 @@
 /**
  * The command agent: one exec channel per connection running a small POSIX-sh loop that runs each
  * command the way sshd would (`"$SHELL" -c "<command>"` in a session of its own, stdin from /dev/null),
- * so a command costs a fork and an exec instead of an SSH session whose login shell re-reads its startup
+ * so a command costs a fork and two execs (setsid, the shell) instead of an SSH session whose login shell re-reads its startup
  * files (~/.bashrc on Debian runs for every sshd command; 100–300 ms with pyenv/nvm/conda hooks).
  *
  * Semantic difference from one session per command: the environment commands see is the one the login
@@ -62,8 +62,10 @@ const AGENT = [
   'f=; read -r m _ </proc/self/stat && [ "$m" = $$ ] && f=1; l=$(printf "\\nx"); l=${l%x};',
   'printf "\\036KILN%s:ready:\\n" "$t";',
   "while IFS= read -r q; do",
+  // Lines gather in b, moved to c every 2 kB: appending each line to c would copy c once a line.
   // A request cut short (the connection went mid-write) runs nothing: the agent ends.
-  "n=${q%% *}; k=${q#* }; c=; j=; while [ $k -gt 0 ] && IFS= read -r q; do c=$c$j$q; j=$l; k=$((k-1)); done;",
+  "n=${q%% *}; k=${q#* }; c=; b=; j=; while [ $k -gt 0 ] && IFS= read -r q; do",
+  "b=$b$j$q; j=$l; k=$((k-1)); [ ${#b} -lt 2048 ] || { c=$c$b; b=; }; done; c=$c$b;",
   '[ "$k" = 0 ] || exit 0;',
   'if [ -n "$f" ]; then',
   '( read -r p _ </proc/self/stat; printf "\\036KILN%s:p:%s\\n" "$n" "$p"; exec "$z" "$s" $o -c "$c" "${s##*/}" 2>&3 3>&- ) </dev/null;',
