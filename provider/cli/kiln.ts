@@ -11,9 +11,11 @@ import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadBundle } from "./load-bundle";
+import { loadNodeBuiltins } from "./node-builtins";
 
 // A run of kiln is short and waits on I/O; V8's defaults suit long-lived servers. Measured on a null build
-// uploading 50 MB (`make bench`): each flag below cut peak memory, none cost measurable CPU.
+// uploading 50 MB (`make bench`): each flag below cut peak memory, none cost measurable CPU (once Node's own
+// modules load before them, below).
 // - WebAssembly (tree-sitter's HCL parser) stays on V8's baseline compiler: by default the optimizing
 //   tier recompiles the whole parser in the background for a parse that is over long before that pays
 //   off (~25 MiB of peak memory and CPU on every start).
@@ -22,7 +24,9 @@ import { loadBundle } from "./load-bundle";
 // - The young generation keeps its first size instead of doubling up to 16 MiB per semi-space while
 //   modules load (~6 MiB); `--max-semi-space-size` would say it directly but is read only at start-up.
 // `gc` lets file transfers free their dead buffers as they go (util/transfer-garbage.ts). Set before any
-// module is compiled, so the compile cache sees the same flags in every run.
+// module is compiled, so the compile cache sees the same flags in every run; Node's own modules come
+// first, while V8 still takes the code cache Node ships for them (node-builtins.ts).
+loadNodeBuiltins();
 setFlagsFromString("--liftoff-only");
 setFlagsFromString("--no-opt");
 setFlagsFromString("--semi-space-growth-factor=1");

@@ -26,6 +26,8 @@ const MAX_ENTRIES = 200_000;
  * kernel ticks; 2 s on FAT) without its times moving: it is hashed, but not remembered.
  */
 const SETTLE_MS = 2_000;
+/** Files up to this size are read in one call: a stream per file costs more than the bytes of a small one. */
+const READ_WHOLE = 1024 * 1024;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KILN_CACHE_DIR) return env.KILN_CACHE_DIR;
@@ -76,7 +78,7 @@ export class FileHashCache {
       return known.sha256;
     }
     this.misses++;
-    const sha256 = await hashContent(path);
+    const sha256 = await hashContent(path, before.size);
     const after = await stat(path, { bigint: true });
     const unchanged =
       after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.size === before.size;
@@ -135,8 +137,10 @@ async function readEntries(file: string): Promise<[string, Entry][]> {
   }
 }
 
-async function hashContent(path: string): Promise<string> {
+/** SHA-256 of what `path` holds now; `size` (from its stat) picks one read or a stream. */
+async function hashContent(path: string, size: bigint): Promise<string> {
   const hash = createHash("sha256");
-  await pipeline(createReadStream(path), hash);
+  if (size <= READ_WHOLE) hash.update(await readFile(path));
+  else await pipeline(createReadStream(path), hash);
   return hash.digest("hex");
 }

@@ -482,7 +482,7 @@ export interface ShellProvisionerArgs extends ProvisionerCommonArgs {
   readonly environmentVars?: string[];
   /** Environment variables by name; a secret value is redacted from the output. */
   readonly env?: Record<string, string>;
-  /** How the script is run. @default "chmod +x {{.Path}}; {{.Vars}} {{.Path}}" */
+  /** How the script is run. The script is uploaded with mode 0755, so Packer's leading `chmod +x {{.Path}};` is left out of the default. @default "{{.Vars}} {{.Path}}" */
   readonly executeCommand?: string;
   /** Interpreter line of the inline script. @default "/bin/sh -e" */
   readonly inlineShebang?: string;

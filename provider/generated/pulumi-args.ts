@@ -488,7 +488,7 @@ export interface ShellProvisionerArgs extends ProvisionerCommonArgs {
   readonly environmentVars?: pulumi.Input<pulumi.Input<string>[]>;
   /** Environment variables by name; a secret value is redacted from the output. */
   readonly env?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** How the script is run. @default "chmod +x {{.Path}}; {{.Vars}} {{.Path}}" */
+  /** How the script is run. The script is uploaded with mode 0755, so Packer's leading `chmod +x {{.Path}};` is left out of the default. @default "{{.Vars}} {{.Path}}" */
   readonly executeCommand?: pulumi.Input<string>;
   /** Interpreter line of the inline script. @default "/bin/sh -e" */
   readonly inlineShebang?: pulumi.Input<string>;

@@ -20,7 +20,9 @@ const shellSchema = z.strictObject({
     .string()
     .min(1)
     .optional()
-    .describe('How the script is run. @default "chmod +x {{.Path}}; {{.Vars}} {{.Path}}"'),
+    .describe(
+      'How the script is run. The script is uploaded with mode 0755, so Packer\'s leading `chmod +x {{.Path}};` is left out of the default. @default "{{.Vars}} {{.Path}}"',
+    ),
   inline_shebang: z.string().min(1).optional().describe('Interpreter line of the inline script. @default "/bin/sh -e"'),
   remote_folder: z.string().min(1).optional().describe('Folder the scripts are uploaded to. @default "/tmp"'),
   remote_file: z.string().min(1).optional().describe('File name of the uploaded script. @default "script_<random>.sh"'),
@@ -34,7 +36,9 @@ const shellSchema = z.strictObject({
 });
 export type ShellConfig = z.infer<typeof shellSchema>;
 
-const DEFAULT_EXECUTE = "chmod +x {{.Path}}; {{.Vars}} {{.Path}}";
+// Packer's default starts with `chmod +x {{.Path}};`: here the upload already gave the script mode 0755
+// (an SFTP fchmod that fails the upload when refused), and that chmod was a process per script.
+const DEFAULT_EXECUTE = "{{.Vars}} {{.Path}}";
 
 /** Packer's `shell` provisioner: uploads each script (inline commands become one) and runs it remotely. */
 export const shellProvisioner: Provisioner<ShellConfig> = {

@@ -50,6 +50,18 @@ describe("FileHashCache", () => {
     expect({ hits: later.hits, misses: later.misses }).toEqual({ hits: 2, misses: 0 });
   });
 
+  it("hashes files read in one call and files streamed (over 1 MiB) alike, empty ones included", async () => {
+    const dir = path.join(work, "sizes");
+    const sizes = [0, 1, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 17];
+    const hashes = cache(dir);
+    for (const size of sizes) {
+      const content = Buffer.alloc(size, size % 251);
+      const file = path.join(files, `size-${size}`);
+      fs.writeFileSync(file, content);
+      expect(await hashes.hash(file), `${size} bytes`).toBe(sha(content));
+    }
+  });
+
   it("re-reads a file whose content changed with the same size and its old mtime put back", async () => {
     const dir = path.join(work, "c2");
     const file = write("same-size.txt", "aaaa");

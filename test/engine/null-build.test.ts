@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -96,6 +96,20 @@ describe("null builder against a real sshd", () => {
     );
     expect(readFileSync(remote, "utf8").startsWith("#!/bin/bash -e\n")).toBe(true);
     expect(readFileSync(join(work, "shebang.txt"), "utf8").trim()).toBe(remote);
+  });
+
+  it("runs the script by the default execute_command, with no chmod: the upload makes it 0755, also over a file that was not", async () => {
+    const remote = join(work, "existing.sh");
+    writeFileSync(remote, "not a script\n", { mode: 0o600 });
+    const rec = recorder();
+    await build(
+      spec([{ type: "shell", config: { inline: ["echo ran as $0"], remote_path: remote, skip_clean: true } }]),
+      {
+        onEvent: rec.onEvent,
+      },
+    );
+    expect(rec.lines()).toContain(`ran as ${remote}`);
+    expect(statSync(remote).mode & 0o777).toBe(0o755);
   });
 
   it("removes the uploaded script unless skip_clean", async () => {
