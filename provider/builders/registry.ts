@@ -1,5 +1,5 @@
 import { KilnError } from "../engine/errors";
-import { descriptorRegistry, type Registry } from "../util/lazy-registry";
+import { descriptorRegistry, type Registry, staticRegistry } from "../util/lazy-registry";
 import { amazonEbsDescriptor } from "./amazon-ebs/descriptor";
 import { azureArmDescriptor } from "./azure-arm/descriptor";
 import { nullDescriptor } from "./null";
@@ -37,12 +37,15 @@ export function builderDescriptor(type: string): AnyDescriptor {
   return BUILDERS[type];
 }
 
+/** Loaded builders (descriptor and runtime together), by type: for the janitor, cleanup and destroy. */
+const loadedBuilders: Registry<AnyBuilder, BuilderType> = descriptorRegistry<AnyDescriptor, BuilderType>(BUILDERS);
+
 /** A builder with its runtime parts (steps, destroyer, image store, leftovers cleanup), loaded once. */
 export async function loadBuilder(type: string): Promise<AnyBuilder> {
-  const builder = await builders.get(type);
+  const builder = await loadedBuilders.get(type);
   if (!builder) throw unknownBuilder(type);
   return builder;
 }
 
-/** Loaded builders (descriptor and runtime together), by type: what the engine runs. */
-export const builders: Registry<AnyBuilder, BuilderType> = descriptorRegistry<AnyDescriptor, BuilderType>(BUILDERS);
+/** The builders' descriptors, by type: what the engine validates against; it loads a runtime to run a build. */
+export const builders: Registry<AnyDescriptor, BuilderType> = staticRegistry<AnyDescriptor, BuilderType>(BUILDERS);

@@ -198,16 +198,16 @@ async function buildSource(
   let reused = false;
   const artifacts: Artifact[] = [];
   try {
+    // Loaded only now: validating and fingerprinting need none of a builder's SDK.
+    const runtime = await source.builder.load();
     // Hashing every uploaded byte costs time (a 50 MB upload: ~0.15 s); only builders that keep an
     // artifact to reuse and tag need it.
-    if (source.builder.findExisting) {
+    if (runtime.findExisting) {
       fingerprintValue = await all.fingerprintOf(prepared, source, options.fingerprintExclude);
     }
     const ctx = newContext(prepared, source, options, reporter, redact, fingerprintValue, buildId);
     const existing =
-      options.force || !source.builder.findExisting
-        ? undefined
-        : await source.builder.findExisting(source.config, ctx, signal);
+      options.force || !runtime.findExisting ? undefined : await runtime.findExisting(source.config, ctx, signal);
     if (existing) {
       reused = true;
       reporter.info(
@@ -216,8 +216,8 @@ async function buildSource(
       ctx.artifact = existing;
     } else {
       await runSteps(
-        pipeline(prepared, source, options),
-        { ctx, config: source.config, state: source.builder.newState(source.config, ctx) },
+        pipeline(prepared, source, runtime, options),
+        { ctx, config: source.config, state: runtime.newState(source.config, ctx) },
         {
           signal,
           reporter,
@@ -283,15 +283,22 @@ function newContext(
 }
 
 type AnyRun = BuilderRun<Record<string, unknown>, unknown>;
+/** What a prepared source's descriptor loads when its build runs: steps, state, reuse lookup. */
+type BuilderRuntimeOf<S extends PreparedSource> = Awaited<ReturnType<S["builder"]["load"]>>;
 
 /** Builder setup, connect, each applicable provisioner, builder capture — wrapped with the onStep hook. */
-function pipeline(prepared: PreparedBuild, source: PreparedSource, options: BuildOptions): Step<AnyRun>[] {
+function pipeline(
+  prepared: PreparedBuild,
+  source: PreparedSource,
+  runtime: BuilderRuntimeOf<PreparedSource>,
+  options: BuildOptions,
+): Step<AnyRun>[] {
   const provisioners = prepared.provisioners.filter((p) => selectedBy(source, p.spec.only, p.spec.except));
   const steps: Step<AnyRun>[] = [
-    ...source.builder.setupSteps(source.config),
+    ...runtime.setupSteps(source.config),
     connectStep() as Step<AnyRun>,
     ...provisioners.map((p, i) => provisionerStep(p, `provisioner ${p.spec.type} (${i + 1}/${provisioners.length})`)),
-    ...source.builder.captureSteps(source.config),
+    ...runtime.captureSteps(source.config),
   ];
   const hook = options.onStep;
   if (!hook) return steps;

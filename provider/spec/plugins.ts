@@ -1,4 +1,4 @@
-import type { Builder } from "../builders/types";
+import type { BuilderDescriptor } from "../builders/types";
 import type { DataSourceRuntime } from "../datasources/types";
 import type { PostProcessor } from "../postprocessors/types";
 import type { Provisioner } from "../provisioners/types";
@@ -10,8 +10,12 @@ import type { Registry } from "../util/lazy-registry";
  * can hand them another set, and `make lint` keeps plugins out of the orchestration.
  */
 export interface Plugins {
+  /**
+   * Descriptors: validating and fingerprinting a build read only their static parts, and the engine
+   * loads a builder's runtime (its cloud SDK) when the build runs.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: each builder has its own config and state types
-  readonly builders: Registry<Builder<any, any>>;
+  readonly builders: Registry<BuilderDescriptor<any, any>>;
   readonly provisioners: Registry<Provisioner>;
   readonly postProcessors: Registry<PostProcessor>;
   readonly dataSources: Registry<DataSourceRuntime>;

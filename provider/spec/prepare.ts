@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import type { Builder } from "../builders/types";
+import type { BuilderDescriptor } from "../builders/types";
 import { sensitiveCommunicatorFields } from "../communicator/config";
 import { ConfigError, type ConfigProblem } from "../engine/errors";
 import { traceWork } from "../engine/trace";
@@ -17,7 +17,9 @@ export interface PreparedSource {
   readonly spec: SourceSpec;
   /** `type.name`, prefixed by the build block's name when it has one. */
   readonly buildName: string;
-  readonly builder: Builder;
+  /** The runtime (steps, SDK clients) is the engine's to load when the build runs. */
+  // biome-ignore lint/suspicious/noExplicitAny: each builder has its own config and state types
+  readonly builder: BuilderDescriptor<any, any>;
   readonly config: Record<string, unknown>;
 }
 

@@ -26,6 +26,14 @@ export function lazyRegistry<T, K extends string = string>(
   };
 }
 
+/** A registry of plugins already at hand (descriptors, whose `load()` stays for when they run). */
+export function staticRegistry<T, K extends string = string>(plugins: Readonly<Record<K, T>>): Registry<T, K> {
+  return {
+    types: Object.keys(plugins) as K[],
+    get: (type) => Promise.resolve(Object.hasOwn(plugins, type) ? plugins[type as K] : undefined),
+  };
+}
+
 /** A descriptor's static parts joined to the runtime its `load()` brings: what the engine runs. */
 export type Loaded<D extends { load(): Promise<object> }> = Omit<D, "load"> & Awaited<ReturnType<D["load"]>>;
 

@@ -1,11 +1,11 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { describe, expect, it } from "vitest";
-import { loadBuilder } from "../../provider/builders/registry";
+import { builderDescriptor } from "../../provider/builders/registry";
 import * as engine from "../../provider/engine/build";
 import { WORK_CHANNEL, type WorkEvent } from "../../provider/engine/trace";
 import { build, defaultPlugins, fingerprint, prepare } from "../../provider/kiln";
 import type { BuildSpec } from "../../provider/spec/types";
-import { lazyRegistry } from "../../provider/util/lazy-registry";
+import { staticRegistry } from "../../provider/util/lazy-registry";
 
 const spec: BuildSpec = { sources: [{ type: "null", name: "box", config: { communicator: "none" } }] };
 
@@ -29,8 +29,11 @@ describe("a prepared build", () => {
     subscribe(WORK_CHANNEL, count);
     try {
       // Kiln's plugins, but a `null` builder that looks for an earlier artifact, so the build fingerprints too.
-      const nullBuilder = await loadBuilder("null");
-      const builders = lazyRegistry({ null: () => ({ ...nullBuilder, findExisting: async () => undefined }) });
+      const nullDescriptor = builderDescriptor("null");
+      const runtime = await nullDescriptor.load();
+      const builders = staticRegistry({
+        null: { ...nullDescriptor, load: async () => ({ ...runtime, findExisting: async () => undefined }) },
+      });
       const prepared = await engine.prepare(spec, { ...defaultPlugins, builders });
       const first = await engine.fingerprint(prepared);
       expect(await engine.fingerprint(prepared)).toEqual(first);
