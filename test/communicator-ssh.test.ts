@@ -620,15 +620,18 @@ describe("the command agent", () => {
 describe("the command agent's processes", () => {
   /**
    * A server whose forced command puts a logging `setsid` first on the PATH (each line: its PID and its
-   * arguments) and, while `noProc` exists, hides /proc/self/stat from the agent: a target without /proc.
+   * arguments); while `noProc` exists, it hides /proc/self/stat from the agent (a target without /proc), and
+   * while `noSetsid` exists, setsid (a target without it).
    */
   let server: SshdHandle;
   let setsidLog: string;
   let noProc: string;
+  let noSetsid: string;
   beforeAll(async () => {
     const bin = fs.mkdtempSync(path.join(work, "bin-"));
     setsidLog = path.join(bin, "setsid.log");
     noProc = path.join(bin, "no-proc");
+    noSetsid = path.join(bin, "no-setsid");
     const realSetsid = execFileSync("/bin/sh", ["-c", "command -v setsid"], { encoding: "utf8" }).trim();
     fs.writeFileSync(
       path.join(bin, "setsid"),
@@ -642,6 +645,7 @@ describe("the command agent's processes", () => {
         "#!/bin/sh",
         `PATH=${bin}:$PATH; export PATH; c=$SSH_ORIGINAL_COMMAND`,
         `case $c in *kiln-agent*) [ -e ${noProc} ] && c=$(printf '%s' "$c" | sed 's#/proc/self/stat#/nonexistent/stat#g');; esac`,
+        `case $c in *kiln-agent*) [ -e ${noSetsid} ] && PATH=/nonexistent;; esac`,
         'exec /bin/sh -c "$c"',
         "",
       ].join("\n"),
@@ -696,6 +700,21 @@ describe("the command agent's processes", () => {
     expect(calls[2]?.startsWith(`${pid} /bin/sh -c printf "\\036KILN%s:p:%s\\n" "$1" "$$"; shift; exec "$@"`)).toBe(
       true,
     );
+  });
+
+  it("falls back to a session per command where setsid is missing", async () => {
+    fs.writeFileSync(noSetsid, "");
+    try {
+      const logged: string[] = [];
+      const ssh = await connectRoot(server, {}, (text) => logged.push(text));
+      expect(await run(ssh, "echo hi; exit 3")).toMatchObject({ exitCode: 3, stdout: ["hi"] });
+      expect(logged.filter((line) => line.includes("use one SSH session each"))).toEqual([
+        `Commands on root@127.0.0.1:${server.port} use one SSH session each: setsid is not installed on the target`,
+      ]);
+      await ssh.close();
+    } finally {
+      fs.rmSync(noSetsid, { force: true });
+    }
   });
 });
 
