@@ -164,6 +164,28 @@ const cases: Case[] = [
       return { args: ["validate", writeTemplate(dir, "small.pkr.hcl", build(sshd, provisioners))] };
     },
   },
+  {
+    // What users validate most: a cloud source (Packer checks it without calling AWS; so does kiln).
+    name: "validate a small amazon-ebs template",
+    timeTarget: 1.0,
+    setup: (_sshd, dir) => {
+      const template = `source "amazon-ebs" "web" {
+  region        = "eu-west-1"
+  source_ami    = "ami-12345678"
+  instance_type = "t3.micro"
+  ssh_username  = "ubuntu"
+  ami_name      = "web"
+}
+build {
+  sources = ["source.amazon-ebs.web"]
+  provisioner "shell" {
+    inline = ["echo hello"]
+  }
+}
+`;
+      return { args: ["validate", writeTemplate(dir, "ebs.pkr.hcl", template)] };
+    },
+  },
 ];
 
 /** Wall time (s) and peak RSS (KiB) of one command, measured by GNU time. */

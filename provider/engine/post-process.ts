@@ -28,7 +28,7 @@ export async function postProcessArtifact(
       const t0 = Date.now();
       ctx.reporter.emit({ type: "step-started", step, index: 0, total: 1 });
       try {
-        current = await pp.plugin.run(
+        current = await (await pp.plugin.load()).run(
           withBuildData(pp.config, pp.spec.config, pp.plugin.schema, ctx.generated),
           current,
           { ctx, step, output: (stream, line) => ctx.reporter.output(step, stream, line) },

@@ -22,7 +22,7 @@ export function provisionerStep(provisioner: PreparedProvisioner, name: string):
       for (let attempt = 0; ; attempt++) {
         const limited = childSignal(signal, provisioner.timeoutMs, name);
         try {
-          await provisioner.plugin.run(
+          await (await provisioner.plugin.load()).run(
             withBuildData(provisioner.config, provisioner.spec.config, provisioner.plugin.schema, ctx.generated),
             { ctx, communicator: ctx.communicator, step: name, output },
             limited.signal,

@@ -1,14 +1,12 @@
-import { descriptorRegistry, type Registry } from "../util/lazy-registry";
+import { type Registry, staticRegistry } from "../util/lazy-registry";
 import { ssmParameterStatic } from "./amazon-ssm-parameter-config";
 import { checksumPostProcessor } from "./checksum";
 import { manifestPostProcessor } from "./manifest";
 import { shellLocalPostProcessor } from "./shell-local";
-import { eagerPostProcessor, type PostProcessor, type PostProcessorDescriptor } from "./types";
+import { eagerPostProcessor, type PostProcessorDescriptor } from "./types";
 
 // biome-ignore lint/suspicious/noExplicitAny: each post-processor has its own config type
 type AnyPostProcessorDescriptor = PostProcessorDescriptor<any>;
-// biome-ignore lint/suspicious/noExplicitAny: each post-processor has its own config type
-type AnyPostProcessor = PostProcessor<any>;
 
 /**
  * Every post-processor, by Packer type name: adding one is its module (a descriptor) and one line here,
@@ -27,8 +25,5 @@ export const POST_PROCESSORS = {
 
 export type PostProcessorType = keyof typeof POST_PROCESSORS;
 
-/** Loaded post-processors (descriptor and runtime together), by type: what the engine runs. */
-export const postProcessors: Registry<AnyPostProcessor, PostProcessorType> = descriptorRegistry<
-  AnyPostProcessorDescriptor,
-  PostProcessorType
->(POST_PROCESSORS);
+/** The post-processors' descriptors, by type: the engine loads one's runtime when a build runs it. */
+export const postProcessors: Registry<AnyPostProcessorDescriptor, PostProcessorType> = staticRegistry(POST_PROCESSORS);

@@ -1,13 +1,11 @@
-import { descriptorRegistry, type Registry } from "../util/lazy-registry";
+import { type Registry, staticRegistry } from "../util/lazy-registry";
 import { fileProvisioner } from "./file";
 import { shellProvisioner } from "./shell";
 import { shellLocalProvisioner } from "./shell-local-provisioner";
-import { eagerProvisioner, type Provisioner, type ProvisionerDescriptor } from "./types";
+import { eagerProvisioner, type ProvisionerDescriptor } from "./types";
 
 // biome-ignore lint/suspicious/noExplicitAny: each provisioner has its own config type
 type AnyProvisionerDescriptor = ProvisionerDescriptor<any>;
-// biome-ignore lint/suspicious/noExplicitAny: each provisioner has its own config type
-type AnyProvisioner = Provisioner<any>;
 
 /**
  * Every provisioner, by Packer type name: adding one is its module (a descriptor) and one line here,
@@ -21,8 +19,5 @@ export const PROVISIONERS = {
 
 export type ProvisionerType = keyof typeof PROVISIONERS;
 
-/** Loaded provisioners (descriptor and runtime together), by type: what the engine runs. */
-export const provisioners: Registry<AnyProvisioner, ProvisionerType> = descriptorRegistry<
-  AnyProvisionerDescriptor,
-  ProvisionerType
->(PROVISIONERS);
+/** The provisioners' descriptors, by type: the engine loads one's runtime when a build runs it. */
+export const provisioners: Registry<AnyProvisionerDescriptor, ProvisionerType> = staticRegistry(PROVISIONERS);

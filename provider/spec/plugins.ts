@@ -1,7 +1,7 @@
 import type { BuilderDescriptor } from "../builders/types";
 import type { DataSourceRuntime } from "../datasources/types";
-import type { PostProcessor } from "../postprocessors/types";
-import type { Provisioner } from "../provisioners/types";
+import type { PostProcessorDescriptor } from "../postprocessors/types";
+import type { ProvisionerDescriptor } from "../provisioners/types";
 import type { Registry } from "../util/lazy-registry";
 
 /**
@@ -10,13 +10,11 @@ import type { Registry } from "../util/lazy-registry";
  * can hand them another set, and `make lint` keeps plugins out of the orchestration.
  */
 export interface Plugins {
-  /**
-   * Descriptors: validating and fingerprinting a build read only their static parts, and the engine
-   * loads a builder's runtime (its cloud SDK) when the build runs.
-   */
+  // Descriptors: validating and fingerprinting a build read only their static parts, and the engine
+  // loads a plugin's runtime (a cloud SDK) when the build runs it.
   // biome-ignore lint/suspicious/noExplicitAny: each builder has its own config and state types
   readonly builders: Registry<BuilderDescriptor<any, any>>;
-  readonly provisioners: Registry<Provisioner>;
-  readonly postProcessors: Registry<PostProcessor>;
+  readonly provisioners: Registry<ProvisionerDescriptor>;
+  readonly postProcessors: Registry<PostProcessorDescriptor>;
   readonly dataSources: Registry<DataSourceRuntime>;
 }

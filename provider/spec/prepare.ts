@@ -4,8 +4,8 @@ import type { BuilderDescriptor } from "../builders/types";
 import { sensitiveCommunicatorFields } from "../communicator/config";
 import { ConfigError, type ConfigProblem } from "../engine/errors";
 import { traceWork } from "../engine/trace";
-import type { PostProcessor } from "../postprocessors/types";
-import type { Provisioner } from "../provisioners/types";
+import type { PostProcessorDescriptor } from "../postprocessors/types";
+import type { ProvisionerDescriptor } from "../provisioners/types";
 import { parseDuration } from "../util/duration";
 import { nameMatches } from "../util/name-glob";
 import { resolvePath } from "../util/paths";
@@ -26,7 +26,7 @@ export interface PreparedSource {
 export interface PreparedProvisioner {
   readonly spec: ProvisionerSpec;
   readonly label: string;
-  readonly plugin: Provisioner;
+  readonly plugin: ProvisionerDescriptor;
   readonly config: unknown;
   readonly pauseBeforeMs: number;
   readonly maxRetries: number;
@@ -36,7 +36,7 @@ export interface PreparedProvisioner {
 export interface PreparedPostProcessor {
   readonly spec: PostProcessorSpec;
   readonly label: string;
-  readonly plugin: PostProcessor;
+  readonly plugin: PostProcessorDescriptor;
   readonly config: unknown;
 }
 

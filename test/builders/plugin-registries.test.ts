@@ -14,11 +14,11 @@ describe("provisioner, post-processor and data-source registries", () => {
     }
   });
 
-  it("join each loaded runtime to its descriptor, without the loader", async () => {
+  it("hand out descriptors, whose runtime loads when asked", async () => {
     const ssm = await postProcessors.get("amazon-ssm-parameter");
-    expect(typeof ssm?.run).toBe("function");
     expect(ssm?.sensitiveFields).toEqual(["secret_key", "token"]);
-    expect(ssm && "load" in ssm).toBe(false);
+    expect(ssm && "run" in ssm).toBe(false);
+    expect(typeof (await ssm?.load())?.run).toBe("function");
     const shell = await provisioners.get("shell");
     expect(shell?.check?.({ inline: ["a"], script: "b" })).toHaveLength(1);
     expect(await provisioners.get("nope")).toBeUndefined();

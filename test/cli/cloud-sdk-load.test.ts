@@ -48,6 +48,9 @@ build {
   provisioner "shell" {
     inline = ["echo hello"]
   }
+  post-processor "amazon-ssm-parameter" {
+    parameter_name = "/images/web/latest"
+  }
 }
 `,
   );
@@ -64,7 +67,7 @@ async function sdksLoadedBy(
 }
 
 describe("cloud SDKs", () => {
-  it("are not loaded to validate a template whose sources are amazon-ebs and azure-arm", async () => {
+  it("are not loaded to validate a template with amazon-ebs and azure-arm sources and an SSM post-processor", async () => {
     expect(await sdksLoadedBy(["validate", "clouds.pkr.hcl"])).toEqual({
       code: 0,
       stdout: "The configuration is valid.\n",
