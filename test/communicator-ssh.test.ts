@@ -737,6 +737,23 @@ describe("transfers", () => {
     expect(mode(remote)).toBe(0o600);
   });
 
+  it("creates a file with exactly the mode asked, beyond the server's umask, and replaces a longer one whole", async () => {
+    const created = path.join(work, "created-wide");
+    await ssh.upload(Buffer.from("abc"), created, { signal: never, mode: 0o777 }); // sftp-server's umask is 022
+    expect(fs.readFileSync(created, "utf8")).toBe("abc");
+    expect(mode(created)).toBe(0o777);
+
+    const existing = path.join(work, "existing-longer");
+    fs.writeFileSync(existing, "x".repeat(10_000), { mode: 0o600 });
+    await ssh.upload(Buffer.from("short"), existing, { signal: never, mode: 0o640 });
+    expect(fs.readFileSync(existing, "utf8")).toBe("short");
+    expect(mode(existing)).toBe(0o640);
+    const large = randomBytes(600_000);
+    await ssh.upload(large, existing, { signal: never, mode: 0o600 });
+    expect(fs.readFileSync(existing).equals(large)).toBe(true);
+    expect(mode(existing)).toBe(0o600);
+  });
+
   it("uploads a file larger than the requests in flight, byte for byte", async () => {
     const local = path.join(work, "several-requests.bin");
     const data = randomBytes(5 * 255 * 1024 + 12_345); // more slices than requests in flight, a short last one

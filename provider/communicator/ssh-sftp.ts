@@ -190,8 +190,9 @@ export class SftpSession {
    * Creates (or truncates) `remote` with exactly `mode` (sftp-server applies its umask on create), then
    * writes `size` bytes that `slice` supplies, TRANSFER_TUNING.concurrency requests in flight, each
    * reading into its own reused `slot` (allocated only for a slice that asks for it: a buffer's slices
-   * are views of the buffer). Mode first, content second: a 0600 file is never readable by others, not
-   * even half-written.
+   * are views of the buffer). A 0600 file is never readable by others, not even half-written: a file
+   * this upload creates has no bit beyond `mode` from the start (a umask only removes bits), so its
+   * fchmod, content and close go out together; over a file that was there, the mode is set first.
    */
   async #write(
     remote: string,
@@ -199,11 +200,29 @@ export class SftpSession {
     size: number,
     slice: (offset: number, length: number, slot: () => Buffer) => Promise<Buffer>,
   ): Promise<void> {
-    const handle = await this.call<Buffer>((cb) => this.sftp.open(remote, "w", { mode }, cb));
+    const created = await this.#create(remote, mode);
+    const handle = created ?? (await this.call<Buffer>((cb) => this.sftp.open(remote, "w", { mode }, cb)));
+    const chmod = this.call((cb) => this.sftp.fchmod(handle, mode, (error) => cb(error, undefined)));
     let written = false;
+    let closing: Promise<unknown> | undefined;
+    const close = () => {
+      closing ??= this.call((cb) => this.sftp.close(handle, (error) => cb(error, undefined)));
+      return closing;
+    };
     try {
-      await this.call((cb) => this.sftp.fchmod(handle, mode, (error) => cb(error, undefined)));
+      if (!created) await chmod;
       const { concurrency, chunkSize } = TRANSFER_TUNING;
+      if (size <= chunkSize) {
+        // One request at most: the close follows it without waiting for its answer.
+        let buffer: Buffer | undefined;
+        const data = size > 0 ? await slice(0, size, () => (buffer ??= Buffer.allocUnsafe(size))) : undefined;
+        const writing =
+          data && this.call((cb) => this.sftp.write(handle, data, 0, size, 0, (error) => cb(error, undefined)));
+        close();
+        await Promise.all([chmod, writing]);
+        written = true;
+        return;
+      }
       const collect = transferGarbageCollector();
       let next = 0;
       let done = 0;
@@ -226,13 +245,29 @@ export class SftpSession {
           collect(done);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, Math.ceil(size / chunkSize)) }, requests));
+      await Promise.all([
+        chmod,
+        ...Array.from({ length: Math.min(concurrency, Math.ceil(size / chunkSize)) }, requests),
+      ]);
       written = true;
     } finally {
       // After a failure the close is best effort: the first error is the one to report.
-      const closing = this.call((cb) => this.sftp.close(handle, (error) => cb(error, undefined)));
-      if (written) await closing;
-      else closing.catch(() => {});
+      chmod.catch(() => {});
+      if (written) await close();
+      else close().catch(() => {});
+    }
+  }
+
+  /**
+   * Opens `remote` for writing only if nothing is there (O_EXCL), created with `mode`; undefined when it
+   * could not: a file is there, or a failure that the plain open, next, reports.
+   */
+  async #create(remote: string, mode: number): Promise<Buffer | undefined> {
+    try {
+      return await this.call<Buffer>((cb) => this.sftp.open(remote, "wx", { mode }, cb));
+    } catch (error) {
+      if (this.#signal.aborted) throw error;
+      return undefined;
     }
   }
 
