@@ -16,7 +16,7 @@ import type { Plugins } from "./spec/plugins";
 import type { BuildSpec } from "./spec/types";
 import * as template from "./template";
 
-/** Kiln's builders, provisioners, post-processors and data sources, each loaded on first use. */
+/** Kiln's plugins: descriptors, whose runtimes load when a build runs them; data sources load on first use. */
 export const defaultPlugins: Plugins = { builders, provisioners, postProcessors, dataSources };
 
 type Specs = BuildSpec | readonly BuildSpec[];

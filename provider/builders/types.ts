@@ -34,7 +34,7 @@ export interface BuilderDescriptor<C extends BuilderConfigBase = BuilderConfigBa
   readonly labels: ImageLabels | null;
   /** Regions a build with this config leaves resources in, for cleanup by build ID; null: it leaves none. */
   leftoverRegions: ((config: Readonly<Record<string, unknown>>) => readonly string[]) | null;
-  /** The parts that load the cloud SDK, on first use. */
+  /** The parts that load the cloud SDK: the engine loads them when a build runs, never to validate. */
   load(): Promise<BuilderRuntime<C, S>>;
 }
 

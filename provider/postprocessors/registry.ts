@@ -18,7 +18,7 @@ export const POST_PROCESSORS = {
   "shell-local": eagerPostProcessor(shellLocalPostProcessor),
   "amazon-ssm-parameter": {
     ...ssmParameterStatic,
-    // Loaded on first use, like the builders: it brings the SSM client.
+    // Loaded when a build runs it, like the builders: it brings the SSM client.
     load: async () => (await import("./amazon-ssm-parameter")).amazonSsmParameter,
   },
 } as const satisfies Record<string, AnyPostProcessorDescriptor>;

@@ -35,7 +35,7 @@ export interface ProvisionerDescriptor<C = unknown> {
   readonly sensitiveFields: readonly string[];
   /** Local files whose bytes go to the machine or run: part of the content fingerprint. */
   localInputs(config: C, baseDir: string): string[];
-  /** The part that runs, loaded on first use. */
+  /** The part that runs, loaded when a build runs it. */
   load(): Promise<ProvisionerRuntime<C>>;
 }
 

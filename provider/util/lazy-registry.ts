@@ -1,4 +1,4 @@
-/** Plugins by type name (`K`: the family's union of names), each loaded the first time it is asked for. */
+/** Plugins by type name (`K`: the family's union of names), each handed out when asked for (a lazy registry loads it then). */
 export interface Registry<T, K extends string = string> {
   readonly types: readonly K[];
   get(type: string): Promise<T | undefined>;
