@@ -192,7 +192,7 @@ export class SftpSession {
    * reading into its own reused `slot` (allocated only for a slice that asks for it: a buffer's slices
    * are views of the buffer). A 0600 file is never readable by others, not even half-written: a file
    * this upload creates has no bit beyond `mode` from the start (a umask only removes bits), so its
-   * fchmod, content and close go out together; over a file that was there, the mode is set first.
+   * fchmod and content go out together; over a file that was there, the mode is set first.
    */
   async #write(
     remote: string,
@@ -204,25 +204,9 @@ export class SftpSession {
     const handle = created ?? (await this.call<Buffer>((cb) => this.sftp.open(remote, "w", { mode }, cb)));
     const chmod = this.call((cb) => this.sftp.fchmod(handle, mode, (error) => cb(error, undefined)));
     let written = false;
-    let closing: Promise<unknown> | undefined;
-    const close = () => {
-      closing ??= this.call((cb) => this.sftp.close(handle, (error) => cb(error, undefined)));
-      return closing;
-    };
     try {
       if (!created) await chmod;
       const { concurrency, chunkSize } = TRANSFER_TUNING;
-      if (size <= chunkSize) {
-        // One request at most: the close follows it without waiting for its answer.
-        let buffer: Buffer | undefined;
-        const data = size > 0 ? await slice(0, size, () => (buffer ??= Buffer.allocUnsafe(size))) : undefined;
-        const writing =
-          data && this.call((cb) => this.sftp.write(handle, data, 0, size, 0, (error) => cb(error, undefined)));
-        close();
-        await Promise.all([chmod, writing]);
-        written = true;
-        return;
-      }
       const collect = transferGarbageCollector();
       let next = 0;
       let done = 0;
@@ -251,10 +235,13 @@ export class SftpSession {
       ]);
       written = true;
     } finally {
-      // After a failure the close is best effort: the first error is the one to report.
+      // After a failure the close is best effort: the first error is the one to report. The close waits
+      // for the writes' answers: ssh2 sends the rest of a write larger than the server takes in one
+      // request only after the first part's answer.
       chmod.catch(() => {});
-      if (written) await close();
-      else close().catch(() => {});
+      const closing = this.call((cb) => this.sftp.close(handle, (error) => cb(error, undefined)));
+      if (written) await closing;
+      else closing.catch(() => {});
     }
   }
 
