@@ -284,13 +284,13 @@ function newContext(
 
 type AnyRun = BuilderRun<Record<string, unknown>, unknown>;
 /** What a prepared source's descriptor loads when its build runs: steps, state, reuse lookup. */
-type BuilderRuntimeOf<S extends PreparedSource> = Awaited<ReturnType<S["builder"]["load"]>>;
+type BuilderRuntime = Awaited<ReturnType<PreparedSource["builder"]["load"]>>;
 
 /** Builder setup, connect, each applicable provisioner, builder capture — wrapped with the onStep hook. */
 function pipeline(
   prepared: PreparedBuild,
   source: PreparedSource,
-  runtime: BuilderRuntimeOf<PreparedSource>,
+  runtime: BuilderRuntime,
   options: BuildOptions,
 ): Step<AnyRun>[] {
   const provisioners = prepared.provisioners.filter((p) => selectedBy(source, p.spec.only, p.spec.except));

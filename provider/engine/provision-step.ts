@@ -19,10 +19,12 @@ export function provisionerStep(provisioner: PreparedProvisioner, name: string):
         await sleep(provisioner.pauseBeforeMs, signal);
       }
       const output = (stream: "stdout" | "stderr", line: string) => ctx.reporter.output(name, stream, line);
+      // Loaded once, before the attempts: `max_retries` retries the provisioner's run, not its loading.
+      const runtime = await provisioner.plugin.load();
       for (let attempt = 0; ; attempt++) {
         const limited = childSignal(signal, provisioner.timeoutMs, name);
         try {
-          await (await provisioner.plugin.load()).run(
+          await runtime.run(
             withBuildData(provisioner.config, provisioner.spec.config, provisioner.plugin.schema, ctx.generated),
             { ctx, communicator: ctx.communicator, step: name, output },
             limited.signal,
