@@ -12,6 +12,9 @@ export const ebsSchemas = lazy(() => {
   /** A tag map (`tags = { Name = "web" }`). */
   const tagMap = z.record(z.string(), z.string());
 
+  /** An AWS account ID, as launch and volume permissions name it. */
+  const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account ID");
+
   /** `filters = { name = "ubuntu/*", "root-device-type" = "ebs" }`; a list of values is accepted too. */
   const filterMap = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 
@@ -113,19 +116,13 @@ export const ebsSchemas = lazy(() => {
     ami_description: z.string().optional().describe("Description of the AMI."),
     ami_regions: z.array(z.string().min(1)).optional().describe("Regions to copy the AMI to, in parallel."),
     region_kms_key_ids: tagMap.optional().describe("KMS key per copy region, for encrypted copies."),
-    ami_users: z
-      .array(z.string().regex(/^\d{12}$/, "must be a 12-digit account ID"))
-      .optional()
-      .describe("Account IDs allowed to launch the AMI."),
+    ami_users: z.array(accountId).optional().describe("Account IDs allowed to launch the AMI."),
     ami_groups: z.array(z.literal("all")).optional().describe("Only `all` (public)."),
     ami_org_arns: z.array(z.string().min(1)).optional().describe("AWS Organizations allowed to launch the AMI."),
     ami_ou_arns: z.array(z.string().min(1)).optional().describe("Organizational units allowed to launch the AMI."),
     tags: tagMap.optional().describe("Tags on the AMI in every region."),
     snapshot_tags: tagMap.optional().describe("Tags on the AMI's snapshots in every region."),
-    snapshot_users: z
-      .array(z.string().regex(/^\d{12}$/, "must be a 12-digit account ID"))
-      .optional()
-      .describe("Account IDs allowed to create volumes from the snapshots."),
+    snapshot_users: z.array(accountId).optional().describe("Account IDs allowed to create volumes from the snapshots."),
     snapshot_groups: z.array(z.literal("all")).optional().describe('`["all"]` makes the snapshots public.'),
     force_deregister: z
       .boolean()
