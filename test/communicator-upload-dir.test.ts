@@ -244,6 +244,22 @@ describe("the tar stream's archive", () => {
   });
 });
 
+async function waitFor(done: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** A leftover process as the failure shows it: what it runs and what it waits on. */
+function describeProcess(pid: number): string {
+  const read = (file: string) => fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+  try {
+    const state = read("status").match(/^State:\s*(.*)$/m)?.[1];
+    return `${pid} ${state} wchan=${read("wchan")}: ${read("cmdline").split("\0").join(" ").trim()}`;
+  } catch {
+    return `${pid} (exited)`;
+  }
+}
+
 describe("the tar stream while the local walk is still going", () => {
   it("creates nothing on the target when the walk fails, though tar's channel was already open", async () => {
     const client = await rawClient();
@@ -256,17 +272,13 @@ describe("the tar stream while the local walk is still going", () => {
       });
       const upload = tarUpload(client, entries, remote, 0o755, never);
       // The remote script is running (it names the directory): only now does the walk fail.
-      const started = Date.now();
-      while (processesMatching(remote).length === 0 && Date.now() - started < 20_000) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await waitFor(() => processesMatching(remote).length > 0);
       expect(processesMatching(remote).length).toBeGreaterThan(0);
       fail(walkFailed);
       await expect(upload).rejects.toBe(walkFailed);
-      while (processesMatching(remote).length > 0 && Date.now() - started < 20_000) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      expect(processesMatching(remote)).toEqual([]);
+      // Each wait has its own deadline: on a loaded CI machine a slow start must not eat the exit's time.
+      await waitFor(() => processesMatching(remote).length === 0);
+      expect(processesMatching(remote).map(describeProcess)).toEqual([]);
       expect(fs.existsSync(path.dirname(remote))).toBe(false);
     } finally {
       client.end();
