@@ -11,7 +11,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Client, ClientChannel } from "ssh2";
-import { Header } from "tar/header";
 import { Pax } from "tar/pax";
 import { abortReason } from "../engine/abort";
 import { KilnError } from "../engine/errors";
@@ -20,8 +19,8 @@ import { shellQuote } from "../util/shell";
 import { transferGarbageCollector } from "../util/transfer-garbage";
 import type { TreeEntry } from "./local-tree";
 import { openChannel } from "./ssh-exec";
+import { BLOCK, TarHeaders } from "./tar-header";
 
-const BLOCK = 512;
 /** Small pieces (headers, small files) are gathered up to this size before a write: one SSH packet each. */
 const BATCH = 32 * 1024;
 /** Files up to this size are read whole, at once, into a batch. */
@@ -216,20 +215,13 @@ class Batches {
   #buffer = Buffer.allocUnsafe(BATCH);
   #used = 0;
   #full: Buffer[] = [];
-  /** Headers for directories and for files, reused: only name, mode and size change. */
-  readonly #headers = headerTemplates();
+  readonly #headers = new TarHeaders(new Date());
 
   /** The entry's header, after a PAX header when its name does not fit the ustar fields. */
   header(entry: TreeEntry): void {
     const name = entry.kind === "dir" ? `${entry.relative}/` : entry.relative;
-    const header = this.#headers[entry.kind];
-    header.path = name;
-    header.mode = entry.mode;
-    header.size = entry.size;
     const at = this.#room(BLOCK);
-    // encode writes only the fields it has, and reads one byte back: the block must start zeroed.
-    this.#buffer.fill(0, at, at + BLOCK);
-    if (!header.encode(this.#buffer, at)) return;
+    if (!this.#headers.encode(this.#buffer, at, entry.kind, name, entry.mode, entry.size)) return;
     const block = Buffer.from(this.#buffer.subarray(at, at + BLOCK));
     this.#used = at;
     this.#put(new Pax({ path: name, size: entry.size }).encode());
@@ -307,14 +299,6 @@ class Batches {
     this.#buffer = Buffer.allocUnsafe(BATCH);
     this.#used = 0;
   }
-}
-
-function headerTemplates(): Record<TreeEntry["kind"], Header> {
-  const mtime = new Date();
-  return {
-    dir: new Header({ type: "Directory", mtime, uid: 0, gid: 0 }),
-    file: new Header({ type: "File", mtime, uid: 0, gid: 0 }),
-  };
 }
 
 /** `size` rounded up to whole blocks. */
