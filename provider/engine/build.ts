@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
+import type { BuilderRuntime } from "../builders/types";
 import type { SshSessionMode } from "../communicator/types";
 import type { Plugins } from "../spec/plugins";
 import {
@@ -283,14 +284,12 @@ function newContext(
 }
 
 type AnyRun = BuilderRun<Record<string, unknown>, unknown>;
-/** What a prepared source's descriptor loads when its build runs: steps, state, reuse lookup. */
-type BuilderRuntime = Awaited<ReturnType<PreparedSource["builder"]["load"]>>;
 
 /** Builder setup, connect, each applicable provisioner, builder capture — wrapped with the onStep hook. */
 function pipeline(
   prepared: PreparedBuild,
   source: PreparedSource,
-  runtime: BuilderRuntime,
+  runtime: BuilderRuntime<AnyRun["config"], unknown>,
   options: BuildOptions,
 ): Step<AnyRun>[] {
   const provisioners = prepared.provisioners.filter((p) => selectedBy(source, p.spec.only, p.spec.except));
