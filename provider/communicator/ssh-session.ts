@@ -2,8 +2,9 @@
 /**
  * The command agent: one exec channel per connection running a small POSIX-sh loop that runs each
  * command the way sshd would (`"$SHELL" -c "<command>"` in a session of its own, stdin from /dev/null),
- * so a command costs a fork and two execs (setsid, the shell) instead of an SSH session whose login shell re-reads its startup
- * files (~/.bashrc on Debian runs for every sshd command; 100–300 ms with pyenv/nvm/conda hooks).
+ * so a command costs a fork and two execs (setsid, the shell) instead of an SSH session whose login shell
+ * re-reads its startup files (~/.bashrc on Debian runs for every sshd command; 100–300 ms with
+ * pyenv/nvm/conda hooks).
  *
  * Semantic difference from one session per command: the environment commands see is the one the login
  * shell exported once, when the agent started; a later change to ~/.bashrc, or functions and aliases it

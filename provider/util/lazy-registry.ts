@@ -1,4 +1,7 @@
-/** Plugins by type name (`K`: the family's union of names), each handed out when asked for (a lazy registry loads it then). */
+/**
+ * Plugins by type name (`K`: the family's union of names), each handed out when asked for (a lazy
+ * registry loads it then).
+ */
 export interface Registry<T, K extends string = string> {
   readonly types: readonly K[];
   get(type: string): Promise<T | undefined>;
