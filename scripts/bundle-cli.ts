@@ -3,16 +3,32 @@
  * loaded by dist/provider/cli/kiln.js. Run by `make build` after tsc.
  *
  * Left outside the bundle, loaded from node_modules when first used: packages that find files next to
- * their own code (WASM grammars and runtimes, ssh2's optional native bindings) and the cloud SDKs, which
+ * their own code (WASM grammars and runtimes, cpu-features' native binding) and the cloud SDKs, which
  * only amazon-ebs and azure-arm builds load: Azure's alone were 4.5 of the bundle's 7.5 MB, read and
  * parsed at every start, `kiln validate` included.
+ *
+ * ssh2 is bundled (its ~100 files cost ~20 ms of resolving and compiling per build), all but its native
+ * crypto binding, which stays a require() of the file inside node_modules (see ssh2NativeCrypto).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const ROOT = resolve(__dirname, "../..");
 const OUTFILE = resolve(ROOT, "dist/provider/cli/kiln-bundle.js");
+/** ssh2's compiled ciphers and MACs, which it requires by a path relative to its own code. */
+export const SSH2_NATIVE_CRYPTO = "ssh2/lib/protocol/crypto/build/Release/sshcrypto.node";
+
+/**
+ * Points ssh2's require() of its native crypto at the package's copy. ssh2 falls back to Node's crypto
+ * without a word when that require fails, encrypting packet by packet at about twice the CPU.
+ */
+const ssh2NativeCrypto: Plugin = {
+  name: "ssh2-native-crypto",
+  setup(bundler) {
+    bundler.onResolve({ filter: /\/sshcrypto\.node$/ }, () => ({ path: SSH2_NATIVE_CRYPTO, external: true }));
+  },
+};
 
 async function main(): Promise<void> {
   const { metafile } = await build({
@@ -25,8 +41,9 @@ async function main(): Promise<void> {
     sourcemap: true,
     logLevel: "warning",
     metafile: true,
+    plugins: [ssh2NativeCrypto],
     external: [
-      "ssh2",
+      "cpu-features",
       "web-tree-sitter",
       "@tree-sitter-grammars/*",
       "@cdktf/hcl2json",
@@ -42,6 +59,9 @@ async function main(): Promise<void> {
   );
   if (dynamic.length)
     throw new Error(`the CLI bundle imports ${dynamic.join(", ")} with import(); load it with require() instead`);
+  const imports = Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
+  if (!imports.includes(SSH2_NATIVE_CRYPTO))
+    throw new Error(`ssh2 no longer requires ${SSH2_NATIVE_CRYPTO}: update ssh2NativeCrypto in scripts/bundle-cli.ts`);
   writeFileSync(OUTFILE, asciiOnly(readFileSync(OUTFILE, "utf8")));
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { asciiOnly } from "../../scripts/bundle-cli";
+import { asciiOnly, SSH2_NATIVE_CRYPTO } from "../../scripts/bundle-cli";
 
 const BUNDLE = resolve(__dirname, "../../dist/provider/cli/kiln-bundle.js");
 
@@ -25,5 +26,13 @@ describe("the bundled CLI (scripts/bundle-cli.ts)", () => {
     };
     expect(run(escaped)).toEqual(run(code));
     expect(run(escaped)).toEqual(["µs", true, "é"]);
+  });
+
+  it("requires ssh2's native crypto from node_modules, where the bundle finds it", () => {
+    const code = readFileSync(BUNDLE, "utf8");
+    expect(code.split(`require("${SSH2_NATIVE_CRYPTO}")`)).toHaveLength(2);
+    // Required as the bundle would: ssh2 falls back to slower ciphers, silently, when this throws.
+    const binding = createRequire(BUNDLE)(SSH2_NATIVE_CRYPTO) as Record<string, unknown>;
+    expect(Object.keys(binding)).toEqual(expect.arrayContaining(["AESGCMCipher", "ChaChaPolyCipher"]));
   });
 });
