@@ -1,14 +1,17 @@
 import { createHash } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { setImmediate } from "node:timers/promises";
 import { connectionOnlyFields, sensitiveCommunicatorFields } from "../communicator/config";
 import type { PreparedBuild, PreparedSource } from "../spec/prepare";
 import { selectedBy } from "../spec/prepare";
 import { FileHashCache } from "./hash-cache";
 import { traceWork } from "./trace";
 
-/** Entries of one directory hashed at once: their stats (and, on a miss, reads) overlap. */
+/** Entries of one directory hashed at once: on a cache miss, their reads overlap. */
 const FILES_IN_PARALLEL = 32;
+/** A hit costs only a blocking stat: in a huge folder, the event loop gets a turn every this many entries. */
+const ENTRIES_PER_TURN = 1024;
 
 let processCache: FileHashCache | undefined;
 
@@ -71,6 +74,7 @@ async function hashTree(path: string, baseDir: string, hashes: FileHashCache): P
   );
   const out: [string, string][] = [];
   for (let i = 0; i < entries.length; i += FILES_IN_PARALLEL) {
+    if (i > 0 && i % ENTRIES_PER_TURN === 0) await setImmediate();
     const batch = entries.slice(i, i + FILES_IN_PARALLEL).map(async (entry) => {
       const full = join(path, entry.name);
       // A plain file needs no stat of its own here; a symlink may lead to a directory.

@@ -12,8 +12,8 @@
  * writer dropped is only work to redo. A file that cannot be read or written leaves hashing uncached.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createReadStream, statSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -67,7 +67,9 @@ export class FileHashCache {
   /** Hex SHA-256 of `path`'s content (symlinks followed). */
   async hash(path: string): Promise<string> {
     const entries = await this.#load();
-    const before = await stat(path, { bigint: true });
+    // A blocking stat, as the upload's walk does (local-tree.ts): a hit is nothing but this stat, and one
+    // through the thread pool made the fingerprint of 10,000 unchanged files 0.34 s instead of 0.24 s.
+    const before = statSync(path, { bigint: true });
     const key = `${before.dev}:${before.ino}:${before.size}:${before.mtimeNs}:${before.ctimeNs}`;
     const known = entries.get(path);
     if (known?.key === key) {
@@ -79,7 +81,7 @@ export class FileHashCache {
     }
     this.misses++;
     const sha256 = await hashContent(path, before.size);
-    const after = await stat(path, { bigint: true });
+    const after = statSync(path, { bigint: true });
     const unchanged =
       after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.size === before.size;
     const settled = BigInt(Date.now()) * 1_000_000n - after.ctimeNs >= this.#settleNs;
