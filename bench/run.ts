@@ -4,7 +4,8 @@
  * time and peak memory, each beside its target (issue 13); the first row, a build with no provisioners, has
  * none: it is the fixed cost every build row includes. Then the Pulumi figure: the fingerprint a
  * `pulumi preview` computes for a BakedImage whose template uploads a 200 MB folder of 10,000 files,
- * the first time (every byte read, as before the hash cache) and again (the cache answers).
+ * the first time (every byte read: a first preview, or any on a machine without the cache, such as a
+ * fresh CI runner) and again (the cache answers).
  *
  * BENCH_RUNS (default 5) sets the runs per tool and case; BENCH_ONLY a substring of the cases to run;
  * BENCH_HOME=own logs in with the account's own home instead of a plain one (see plainHome).
@@ -316,7 +317,7 @@ function printTable(rows: readonly Row[]): boolean {
 /**
  * The fingerprint a `pulumi preview` computes for a BakedImage whose template uploads a 200 MB folder of
  * 10,000 files, each time in a new process as each preview is: first with an empty hash cache (every file
- * read: what every preview did before the cache), then with the cache the first run left.
+ * read, as by a first preview or one on a fresh CI runner), then with the cache the first run left.
  */
 async function pulumiFingerprint(dir: string): Promise<void> {
   const folder = join(dir, "site");
@@ -354,7 +355,7 @@ async function pulumiFingerprint(dir: string): Promise<void> {
   const [c, w] = [median(cold), median(warm)];
   console.log(
     `\nPulumi preview, BakedImage uploading a 200 MB folder of 10,000 files: the fingerprint takes ${c.toFixed(2)} s ` +
-      `reading every file (before; and a first preview now), ${w.toFixed(2)} s on a later preview with no change ` +
+      `reading every file (a first preview; any on a fresh CI runner), ${w.toFixed(2)} s on a later preview with no change ` +
       `(${(c / w).toFixed(1)}× faster). Medians of ${cold.length} fresh processes each.`,
   );
 }

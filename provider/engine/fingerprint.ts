@@ -8,7 +8,7 @@ import { selectedBy } from "../spec/prepare";
 import { FileHashCache } from "./hash-cache";
 import { traceWork } from "./trace";
 
-/** Entries of one directory hashed at once: on a cache miss, their reads overlap. */
+/** Entries of one directory hashed at once: the streamed reads of large files overlap. */
 const FILES_IN_PARALLEL = 32;
 /** A hit costs only a blocking stat: in a huge folder, the event loop gets a turn every this many entries. */
 const ENTRIES_PER_TURN = 1024;

@@ -12,11 +12,12 @@
  * writer dropped is only work to redo. A file that cannot be read or written leaves hashing uncached.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { setImmediate } from "node:timers/promises";
 
 const FILE_NAME = "file-hashes-v1.json";
 /** Most recently used entries kept; older ones are dropped when the cache is saved. */
@@ -28,6 +29,8 @@ const MAX_ENTRIES = 200_000;
 const SETTLE_MS = 2_000;
 /** Files up to this size are read in one call: a stream per file costs more than the bytes of a small one. */
 const READ_WHOLE = 1024 * 1024;
+/** Bytes read with blocking calls between two turns of the event loop (~15 ms of reading and hashing). */
+const BYTES_PER_TURN = 16 * 1024 * 1024;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KILN_CACHE_DIR) return env.KILN_CACHE_DIR;
@@ -54,6 +57,7 @@ export class FileHashCache {
   #entries?: Map<string, Entry>;
   #loading?: Promise<Map<string, Entry>>;
   #dirty = false;
+  #readSinceTurn = 0;
   /** Files read because the cache did not know them (or knew an older version): for tests and the bench. */
   misses = 0;
   hits = 0;
@@ -80,7 +84,7 @@ export class FileHashCache {
       return known.sha256;
     }
     this.misses++;
-    const sha256 = await hashContent(path, before.size);
+    const sha256 = await this.#hashContent(path, before.size);
     const after = statSync(path, { bigint: true });
     const unchanged =
       after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.size === before.size;
@@ -113,6 +117,25 @@ export class FileHashCache {
     }
   }
 
+  /**
+   * SHA-256 of what `path` holds now; `size` (from its stat) picks a read or a stream. The read is a
+   * blocking one: fs/promises' readFile takes a thread-pool round trip for each of open, fstat, read and
+   * close, which made hashing 10,000 files of 20 KB take 0.5 s instead of 0.26 s.
+   */
+  async #hashContent(path: string, size: bigint): Promise<string> {
+    const hash = createHash("sha256");
+    if (size > READ_WHOLE) {
+      await pipeline(createReadStream(path), hash);
+      return hash.digest("hex");
+    }
+    this.#readSinceTurn += Number(size);
+    if (this.#readSinceTurn >= BYTES_PER_TURN) {
+      this.#readSinceTurn = 0;
+      await setImmediate();
+    }
+    return hash.update(readFileSync(path)).digest("hex");
+  }
+
   #load(): Promise<Map<string, Entry>> {
     if (this.#entries) return Promise.resolve(this.#entries);
     this.#loading ??= readEntries(this.file).then((entries) => {
@@ -137,12 +160,4 @@ async function readEntries(file: string): Promise<[string, Entry][]> {
   } catch {
     return []; // missing or unreadable: start afresh
   }
-}
-
-/** SHA-256 of what `path` holds now; `size` (from its stat) picks one read or a stream. */
-async function hashContent(path: string, size: bigint): Promise<string> {
-  const hash = createHash("sha256");
-  if (size <= READ_WHOLE) hash.update(await readFile(path));
-  else await pipeline(createReadStream(path), hash);
-  return hash.digest("hex");
 }
